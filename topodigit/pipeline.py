@@ -1,0 +1,149 @@
+"""The reader: the only module that knows the order of the stages.
+
+load → binarize → segment → (per glyph) normalise → skeleton/topology → rules → Reading.
+
+Examples
+--------
+>>> import numpy as np
+>>> read(np.full((30, 30), 255, np.uint8)).text
+''
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from topodigit import rules, topology
+from topodigit.binarize import INK_CHOICES, binarize
+from topodigit.errors import BadArgumentError
+from topodigit.io import load_image
+from topodigit.results import Glyph, Line, Reading, Topology, Verdict
+from topodigit.segment import MAX_COMPONENTS, Region, segment
+
+#: Pixels of context kept around a glyph before resampling.
+CROP_PAD = 2
+#: Glyphs are thresholded this far from paper to solid ink after resampling;
+#: below one half, so faint anti-aliased joins of thin strokes stay joined ...
+SHARP_FRACTION = 0.4
+#: ... and again at this fainter level, for hairline joins (see topology.measure).
+FAINT_FRACTION = 0.2
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """Options of :func:`read`.
+
+    Parameters
+    ----------
+    ink : {"auto", "dark", "light"}
+        Ink polarity; ``"auto"`` detects it from the image border.
+    norm_height : int
+        Height glyphs are resampled to before measuring (16-200).
+    max_components : int
+        Cap on connected components examined per image.
+    keep_topology : bool
+        Attach each glyph's :class:`~topodigit.results.Topology` to the result.
+    """
+
+    ink: str = "auto"
+    norm_height: int = topology.NORM_HEIGHT
+    max_components: int = MAX_COMPONENTS
+    keep_topology: bool = True
+
+    def __post_init__(self) -> None:
+        if self.ink not in INK_CHOICES:
+            raise BadArgumentError(f"ink must be one of {INK_CHOICES}, got {self.ink!r}")
+        if not 16 <= int(self.norm_height) <= 200:
+            raise BadArgumentError(f"norm_height must be in 16..200, got {self.norm_height!r}")
+        if int(self.max_components) < 1:
+            raise BadArgumentError(f"max_components must be >= 1, got {self.max_components!r}")
+
+
+def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int = CROP_PAD
+               ) -> np.ndarray:
+    """Ink-high crop of one region, with pixels of other glyphs blanked.
+
+    The region's own components are grown by one pixel so the anti-aliased rim
+    that fell below the threshold stays with the glyph.
+    """
+    b = region.box
+    top, left = max(b.top - pad, 0), max(b.left - pad, 0)
+    bottom, right = min(b.bottom + pad, ink.shape[0]), min(b.right + pad, ink.shape[1])
+    own = np.isin(labels[top:bottom, left:right], region.labels).astype(np.uint8)
+    own = cv2.dilate(own, np.ones((3, 3), np.uint8))
+    crop: np.ndarray = ink[top:bottom, left:right] * own
+    return crop
+
+
+def glyph_masks(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Resample one crop and threshold it at the ``sharp`` and ``faint`` levels.
+
+    Both masks are cut to the faint mask's ink box.
+    """
+    img = topology.resample(crop, height=norm_height)
+    loose = img > faint
+    rows = np.flatnonzero(loose.any(axis=1))
+    cols = np.flatnonzero(loose.any(axis=0))
+    if len(rows):
+        img = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        loose = loose[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return img > sharp, loose
+
+
+def classify_crop(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
+                  ) -> tuple[Topology, Verdict]:
+    """Normalise one crop, measure it and apply the rules."""
+    mask, loose = glyph_masks(crop, sharp, faint, norm_height=norm_height)
+    topo = topology.measure(mask, faint=loose)
+    return topo, rules.classify(topo)
+
+
+def read(image: Any, *, ink: str | None = None, config: ReaderConfig | None = None) -> Reading:
+    """Read the digits in an image.
+
+    Parameters
+    ----------
+    image : path, bytes, ndarray or PIL.Image
+        Anything :func:`topodigit.load_image` accepts.
+    ink : {"auto", "dark", "light"}, optional
+        Overrides ``config.ink``.
+    config : ReaderConfig, optional
+        Further options.
+
+    Returns
+    -------
+    Reading
+        Lines top to bottom, glyphs left to right, each with its reason.
+    """
+    cfg = config or ReaderConfig()
+    if ink is not None:
+        cfg = ReaderConfig(ink=ink, norm_height=cfg.norm_height,
+                           max_components=cfg.max_components, keep_topology=cfg.keep_topology)
+    gray = load_image(image)
+    bw = binarize(gray, ink=cfg.ink)
+    seg = segment(bw.mask, max_components=cfg.max_components)
+    lines = []
+    for regions in seg.lines:
+        glyphs = []
+        for region in regions:
+            crop = glyph_crop(bw.ink, seg.labels, region)
+            topo, verdict = classify_crop(crop, bw.level(SHARP_FRACTION),
+                                          bw.level(FAINT_FRACTION), norm_height=cfg.norm_height)
+            glyphs.append(Glyph(
+                box=region.box, char=verdict.char, confidence=verdict.confidence,
+                method=verdict.method, rule=verdict.rule, reason=verdict.reason,
+                candidates=verdict.candidates, topology=topo if cfg.keep_topology else None))
+        lines.append(Line(tuple(glyphs)))
+    notes = []
+    if seg.truncated:
+        notes.append(f"only the {cfg.max_components} largest components were examined")
+    return Reading(lines=tuple(lines), shape=(int(gray.shape[0]), int(gray.shape[1])),
+                   polarity=bw.polarity, notes=tuple(notes))
+
+
+__all__ = ["ReaderConfig", "classify_crop", "glyph_crop", "read"]

@@ -1,0 +1,155 @@
+"""Ink mask → glyph regions grouped into lines, in reading order.
+
+Connected components (8-connected) are merged when they are pieces of one glyph
+(a dotted zero's dot inside its ring, a stroke broken by thin rendering), specks
+are dropped, and the glyphs are grouped into lines by vertical overlap.
+
+Examples
+--------
+>>> import numpy as np
+>>> m = np.zeros((12, 20), bool)
+>>> m[2:10, 2:5] = True; m[2:10, 8:12] = True; m[5:7, 9:11] = False
+>>> seg = segment(m)
+>>> [[r.box.left for r in line] for line in seg.lines]
+[[2, 8]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from topodigit.results import Box
+
+#: Components smaller than this many pixels are noise at any size.
+MIN_AREA_PX = 3
+#: A piece whose columns overlap another's by this share of the narrower width
+#: belongs to the same glyph (dotted zero, broken strokes) ...
+MERGE_COL_OVERLAP = 0.5
+#: ... if the vertical gap between them is at most this share of the taller one.
+MERGE_ROW_GAP = 0.25
+#: Two glyphs share a line when their rows overlap by this share of the shorter.
+LINE_ROW_OVERLAP = 0.4
+#: In a line, a glyph lower than this share of the line's median height is a speck.
+SPECK_HEIGHT = 0.3
+#: Most components examined per image; the rest are ignored and reported.
+MAX_COMPONENTS = 5000
+
+
+@dataclass(frozen=True)
+class Region:
+    """One glyph candidate: its box and the component labels it is made of."""
+
+    box: Box
+    labels: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """Result of :func:`segment`: the label image and the lines of regions."""
+
+    labels: np.ndarray
+    lines: tuple[tuple[Region, ...], ...]
+    dropped: int
+    truncated: bool
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _merge_pairs(stats: np.ndarray) -> np.ndarray:
+    """Boolean matrix: components i, j are pieces of one glyph."""
+    top, left = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_LEFT]
+    h, w = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    bottom, right = top + h, left + w
+    col_ov = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
+    narrow = np.minimum(w[:, None], w[None, :])
+    row_gap = np.maximum(top[:, None], top[None, :]) - np.minimum(bottom[:, None], bottom[None, :])
+    tall = np.maximum(h[:, None], h[None, :])
+    out: np.ndarray = (col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
+    np.fill_diagonal(out, False)
+    return out
+
+
+def _group_lines(boxes: list[Box]) -> list[list[int]]:
+    """Greedy line grouping by vertical overlap, tallest glyphs first."""
+    order = sorted(range(len(boxes)), key=lambda i: -boxes[i].height)
+    lines: list[tuple[int, int, list[int]]] = []  # (top, bottom, members)
+    for i in order:
+        b = boxes[i]
+        for k, (top, bottom, members) in enumerate(lines):
+            overlap = min(bottom, b.bottom) - max(top, b.top)
+            if overlap >= LINE_ROW_OVERLAP * min(b.height, bottom - top):
+                members.append(i)
+                lines[k] = (min(top, b.top), max(bottom, b.bottom), members)
+                break
+        else:
+            lines.append((b.top, b.bottom, [i]))
+    lines.sort(key=lambda t: t[0])
+    return [sorted(m, key=lambda i: boxes[i].left) for _, _, m in lines]
+
+
+def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmentation:
+    """Find glyphs in an ink mask and order them for reading.
+
+    Parameters
+    ----------
+    mask : ndarray of bool
+        True on ink.
+    max_components : int
+        Cap on the components examined (largest first); more are ignored and
+        ``truncated`` is set.
+
+    Returns
+    -------
+    Segmentation
+        Lines top to bottom, each a tuple of :class:`Region` left to right.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8, ltype=cv2.CV_32S
+    )
+    ids = np.arange(1, n)
+    ids = ids[stats[ids, cv2.CC_STAT_AREA] >= MIN_AREA_PX]
+    dropped = (n - 1) - len(ids)
+    truncated = len(ids) > max_components
+    if truncated:
+        keep = np.argsort(-stats[ids, cv2.CC_STAT_AREA], kind="stable")[:max_components]
+        dropped += len(ids) - max_components
+        ids = np.sort(ids[keep])
+    st = stats[ids]
+    pairs = _merge_pairs(st) if len(ids) else np.zeros((0, 0), bool)
+    parent = list(range(len(ids)))
+    for i, j in zip(*np.nonzero(np.triu(pairs)), strict=True):
+        ri, rj = _find(parent, int(i)), _find(parent, int(j))
+        if ri != rj:
+            parent[rj] = ri
+    groups: dict[int, list[int]] = {}
+    for i in range(len(ids)):
+        groups.setdefault(_find(parent, i), []).append(i)
+    regions: list[Region] = []
+    for members in groups.values():
+        box = None
+        for i in members:
+            t, le = int(st[i, cv2.CC_STAT_TOP]), int(st[i, cv2.CC_STAT_LEFT])
+            b = Box(t, le, t + int(st[i, cv2.CC_STAT_HEIGHT]), le + int(st[i, cv2.CC_STAT_WIDTH]))
+            box = b if box is None else box.union(b)
+        assert box is not None
+        regions.append(Region(box, tuple(int(ids[i]) for i in members)))
+    lines_idx = _group_lines([r.box for r in regions])
+    lines: list[tuple[Region, ...]] = []
+    for members in lines_idx:
+        med = float(np.median([regions[i].box.height for i in members]))
+        kept = tuple(regions[i] for i in members if regions[i].box.height >= SPECK_HEIGHT * med)
+        dropped += len(members) - len(kept)
+        if kept:
+            lines.append(kept)
+    return Segmentation(labels, tuple(lines), dropped, truncated)
+
+
+__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "segment"]

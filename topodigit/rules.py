@@ -32,6 +32,10 @@ from topodigit.results import UNREADABLE, Bay, Topology, Verdict
 # Named thresholds ------------------------------------------------------------------
 #: Bays smaller than this share of the hull are not counted by the rules.
 BAY_SIGNIFICANT = 0.05
+#: Two holes in a glyph that fills its hull with no waist: a zero whose dot
+#: touches the ring (an 8 pinches in at its waist).
+DOTTED_ZERO_SOLIDITY = 0.955
+DOTTED_ZERO_MAX_BAY = 0.02
 #: Centre row of the hole: above HOLE_HIGH it is high (9), below HOLE_LOW low (6).
 HOLE_HIGH = 0.39
 HOLE_LOW = 0.6
@@ -84,6 +88,11 @@ def _biggest_bay(t: Topology) -> float:
 
 
 # Rule margins: > 0 fires; each term is (value - threshold) / scale -------------------
+def _dotted_zero(t: Topology) -> float:
+    return min((t.solidity - DOTTED_ZERO_SOLIDITY) / 0.01,
+               (DOTTED_ZERO_MAX_BAY - _biggest_bay(t)) / 0.01)
+
+
 def _eight(t: Topology) -> float:
     return 1.0 if t.n_holes == 2 else -1.0
 
@@ -171,6 +180,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule("ring-with-dot", "0", 2, "two holes, no waist: a dotted zero", _dotted_zero),
     Rule("two-holes", "8", 2, "two holes", _eight),
     Rule("hole-high", "9", 1, "one hole, high", _nine),
     Rule("hole-low", "6", 1, "one hole, low, a bay beside it", _six),

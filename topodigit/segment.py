@@ -36,6 +36,14 @@ LINE_ROW_OVERLAP = 0.4
 SPECK_HEIGHT = 0.3
 #: Most components examined per image; the rest are ignored and reported.
 MAX_COMPONENTS = 5000
+#: A glyph at least this many typical widths wide (and wider than tall by
+#: SPLIT_MIN_ASPECT) is touching neighbours and is cut at its thinnest columns ...
+SPLIT_WIDTHS = 1.6
+SPLIT_MIN_ASPECT = 1.1
+#: ... searching for each cut this share of a typical width around its expected place.
+SPLIT_SEARCH = 0.3
+#: Without a typical width in the line, a glyph is taken to be this share of its height.
+DEFAULT_ASPECT = 0.6
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,49 @@ def _group_lines(boxes: list[Box]) -> list[list[int]]:
     return [sorted(m, key=lambda i: boxes[i].left) for _, _, m in lines]
 
 
+def _typical_width(line: list[Region]) -> float:
+    height = float(np.median([r.box.height for r in line]))
+    widths = [r.box.width for r in line if r.box.width <= SPLIT_MIN_ASPECT * r.box.height]
+    return float(np.median(widths)) if len(widths) >= 2 else DEFAULT_ASPECT * height
+
+
+def _split(region: Region, labels: np.ndarray, width: float) -> list[Region]:
+    """Cut a region of touching glyphs at the thinnest columns near the expected cuts."""
+    b = region.box
+    own = np.isin(labels[b.top:b.bottom, b.left:b.right], region.labels)
+    parts = max(2, int(round(b.width / width)))
+    profile = own.sum(axis=0)
+    cuts = [0]
+    reach = max(1, int(SPLIT_SEARCH * width))
+    for i in range(1, parts):
+        centre = int(round(i * b.width / parts))
+        lo, hi = max(cuts[-1] + 1, centre - reach), min(b.width - 1, centre + reach + 1)
+        if lo >= hi:
+            return [region]
+        cuts.append(lo + int(np.argmin(profile[lo:hi])))
+    cuts.append(b.width)
+    out = []
+    for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True):
+        rows = np.flatnonzero(own[:, c0:c1].any(axis=1))
+        if len(rows) == 0:
+            continue
+        box = Box(b.top + int(rows[0]), b.left + c0, b.top + int(rows[-1]) + 1, b.left + c1)
+        out.append(Region(box, region.labels))
+    return out
+
+
+def split_touching(line: list[Region], labels: np.ndarray) -> list[Region]:
+    """Split regions of a line that are several glyphs wide (touching neighbours)."""
+    width = _typical_width(line)
+    out: list[Region] = []
+    for r in line:
+        if r.box.width >= SPLIT_WIDTHS * width and r.box.width >= SPLIT_MIN_ASPECT * r.box.height:
+            out.extend(_split(r, labels, width))
+        else:
+            out.append(r)
+    return out
+
+
 def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmentation:
     """Find glyphs in an ink mask and order them for reading.
 
@@ -145,10 +196,10 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     lines: list[tuple[Region, ...]] = []
     for members in lines_idx:
         med = float(np.median([regions[i].box.height for i in members]))
-        kept = tuple(regions[i] for i in members if regions[i].box.height >= SPECK_HEIGHT * med)
+        kept = [regions[i] for i in members if regions[i].box.height >= SPECK_HEIGHT * med]
         dropped += len(members) - len(kept)
         if kept:
-            lines.append(kept)
+            lines.append(tuple(split_touching(kept, labels)))
     return Segmentation(labels, tuple(lines), dropped, truncated)
 
 

@@ -23,29 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import topodigit
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance between two short strings."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-def score(read_text: str, truth: str) -> tuple[int, int]:
-    """(correct digits, total digits) of one image, line by line."""
-    got, want = read_text.split("\n"), truth.split("\n")
-    got += [""] * (len(want) - len(got))
-    correct = total = 0
-    for i, w in enumerate(want):
-        total += len(w)
-        correct += max(0, len(w) - edit_distance(got[i], w))
-    extra = sum(len(g) for g in got[len(want):])
-    return max(0, correct - extra), total
+from topodigit.metrics import score
 
 
 def run(root: Path, kind: str) -> dict[str, list]:

@@ -48,7 +48,8 @@ def table(rows: list, key: str, title: str) -> list[str]:
         acc[item[key]][0] += ok
         acc[item[key]][1] += total
         times[item[key]].append(ms)
-    out = [f"| {title} | digits | correct | accuracy | median ms/image |", "|---|---:|---:|---:|---:|"]
+    out = [f"| {title} | digits | correct | accuracy | median ms/image |",
+           "|---|---:|---:|---:|---:|"]
     for k in sorted(acc, key=lambda v: (str(type(v)), v)):
         ok, total = acc[k]
         out.append(f"| {k} | {total} | {ok} | {100 * ok / max(total, 1):.2f}% | "

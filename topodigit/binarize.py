@@ -99,7 +99,7 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
     # anti-aliased rim); the midpoint of the two classes' typical levels is not.
     paper_level = int(np.median(ink_img[ink_img <= otsu]))
     ink_level = int(np.percentile(ink_img[ink_img > otsu], INK_PERCENTILE))
-    threshold = int(round(paper_level + THRESHOLD_FRACTION * (ink_level - paper_level)))
+    threshold = round(paper_level + THRESHOLD_FRACTION * (ink_level - paper_level))
     return Binarized(ink_img > threshold, ink_img, threshold, polarity, paper_level, ink_level)
 
 

@@ -74,8 +74,8 @@ def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int 
     top, left = max(b.top - pad, 0), max(b.left - pad, 0)
     bottom, right = min(b.bottom + pad, ink.shape[0]), min(b.right + pad, ink.shape[1])
     own = np.isin(labels[top:bottom, left:right], region.labels).astype(np.uint8)
-    own = cv2.dilate(own, np.ones((3, 3), np.uint8))
-    crop: np.ndarray = ink[top:bottom, left:right] * own
+    grown = cv2.dilate(own, np.ones((3, 3), np.uint8))
+    crop: np.ndarray = ink[top:bottom, left:right] * grown
     return crop
 
 

@@ -17,9 +17,12 @@ Bays are described by the direction they open to (``angle``: 0 right, 90 up,
 
 Examples
 --------
->>> from topodigit.results import Hole, Topology
->>> classify(Topology(height=40, width=26, holes=(Hole(row=0.7, col=0.5, area=0.2),))).char
-'6'
+>>> from topodigit.results import Bay, Hole, Topology
+>>> hook = Bay(side="right", area=0.25, row=0.3, col=0.6, top=0.1, bottom=0.5, angle=5.0)
+>>> t = Topology(height=40, width=26, holes=(Hole(row=0.7, col=0.5, area=0.2),), bays=(hook,))
+>>> v = classify(t)
+>>> v.char, v.rule
+('6', 'hole-low')
 """
 
 from __future__ import annotations
@@ -59,8 +62,9 @@ TWO_ROW_SPLIT = 0.12
 #: 3: one big left bay, centred on the middle, and no right bay.
 THREE_BAY_AREA = 0.15
 THREE_BAY_OFFSET = 0.12
-#: Margins are divided by this before becoming a confidence in [0, 1].
-MARGIN_SCALE = 0.1
+#: A rule that fires with this margin (in units of its scales) gets confidence 1;
+#: a bare pass gets 0.5.
+FULL_CONFIDENCE_MARGIN = 1.0
 
 LEFT = (120.0, 250.0)
 RIGHT = (300.0, 60.0)
@@ -207,7 +211,7 @@ def classify(t: Topology) -> Verdict:
     for rule in tried:
         m = rule.margin(t)
         if m > 0:
-            conf = min(1.0, 0.5 + 0.5 * m * MARGIN_SCALE / 0.1)
+            conf = min(1.0, 0.5 + 0.5 * m / FULL_CONFIDENCE_MARGIN)
             others = tuple(r.digit for r in tried if r is not rule and r.margin(t) > -1.0)
             return Verdict(rule.digit, conf, "rule", rule.name,
                            f"rule {rule.name}: {rule.why} -> {rule.digit}",

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -113,19 +114,19 @@ def _split(region: Region, labels: np.ndarray, width: float) -> list[Region]:
     """Cut a region of touching glyphs at the thinnest columns near the expected cuts."""
     b = region.box
     own = np.isin(labels[b.top:b.bottom, b.left:b.right], region.labels)
-    parts = max(2, int(round(b.width / width)))
+    parts = max(2, round(b.width / width))
     profile = own.sum(axis=0)
     cuts = [0]
     reach = max(1, int(SPLIT_SEARCH * width))
     for i in range(1, parts):
-        centre = int(round(i * b.width / parts))
+        centre = round(i * b.width / parts)
         lo, hi = max(cuts[-1] + 1, centre - reach), min(b.width - 1, centre + reach + 1)
         if lo >= hi:
             return [region]
         cuts.append(lo + int(np.argmin(profile[lo:hi])))
     cuts.append(b.width)
     out = []
-    for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True):
+    for c0, c1 in itertools.pairwise(cuts):
         rows = np.flatnonzero(own[:, c0:c1].any(axis=1))
         if len(rows) == 0:
             continue

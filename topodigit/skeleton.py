@@ -97,7 +97,7 @@ def skeleton(mask: np.ndarray, *, stroke: float | None = None) -> np.ndarray:
     """Skeletonise a glyph mask and prune its spurs relative to the stroke width."""
     sk = skeletonize(mask)
     width = stroke if stroke is not None else stroke_width(mask, sk)
-    return prune(sk, max(2, int(round(SPUR_STROKES * width))))
+    return prune(sk, max(2, round(SPUR_STROKES * width)))
 
 
 def endpoints(skel: np.ndarray) -> np.ndarray:

@@ -64,7 +64,7 @@ def resample(ink: np.ndarray, *, height: int = NORM_HEIGHT) -> np.ndarray:
     """
     rows, cols = ink.shape
     scale = height / max(rows, 1)
-    new_cols = max(1, min(int(round(cols * scale)), 8 * height))
+    new_cols = max(1, min(round(cols * scale), 8 * height))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     out: np.ndarray = cv2.resize(ink.astype(np.float32), (new_cols, height), interpolation=interp)
     return out

@@ -1,0 +1,311 @@
+"""Load and save images: the only module that touches the disk.
+
+:func:`load_image` turns a path, encoded bytes, a numpy array or a PIL image into
+one thing every stage can trust: a new, C-contiguous, 2-D ``uint8`` gray array.
+Colour arrays follow the OpenCV convention (BGR, BGRA); transparent pixels are
+composited over white. Images above :data:`MAX_PIXELS` are refused before decoding.
+
+Examples
+--------
+>>> import numpy as np
+>>> gray = load_image(np.array([[0.0, 0.5, 1.0]]))
+>>> gray.dtype, gray.tolist()
+(dtype('uint8'), [[0, 128, 255]])
+>>> load_image(np.zeros((2, 2, 3), np.uint16)).shape
+(2, 2)
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from topodigit.errors import BadArgumentError, BadImageError, TopodigitError
+
+MAX_PIXELS = 100_000_000
+"""Largest image (height x width) topodigit will decode: about 10000 x 10000 pixels."""
+
+_BGR_WEIGHTS = np.array([0.114, 0.587, 0.299], np.float32)  # ITU-R BT.601, as cv2 uses
+_EXIF_ORIENTATION = 0x0112
+_EXIF_FORMATS = ("JPEG", "MPO", "TIFF", "WEBP")
+_PIL_TO_ARRAY_MODE = {"L": "L", "LA": "LA", "1": "1", "I": "I", "F": "F", "RGB": "RGB",
+                      "RGBA": "RGBA", "La": "LA", "RGBa": "RGBA", "PA": "RGBA"}
+
+
+def load_image(image: Any) -> np.ndarray:
+    """Load an image as a 2-D ``uint8`` gray array (0 black, 255 white).
+
+    Parameters
+    ----------
+    image : str, os.PathLike, bytes, bytearray, memoryview, numpy.ndarray or PIL.Image.Image
+        A file path; encoded image bytes (PNG, JPEG, TIFF, ...); an array of shape
+        ``(H, W)``, ``(H, W, 1)``, ``(H, W, 2)`` (gray + alpha), ``(H, W, 3)`` (BGR)
+        or ``(H, W, 4)`` (BGRA) and dtype bool, integer or float; or a PIL image.
+        Files and bytes are turned upright by their EXIF orientation.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new C-contiguous ``uint8`` array of shape ``(H, W)``. ``uint8`` data is
+        kept; wider integers are min-max scaled only if they exceed 0..255; floats
+        within [0, 1] are multiplied by 255, other floats are min-max scaled;
+        non-finite floats are replaced by the median of the finite ones.
+
+    Raises
+    ------
+    BadImageError
+        The file is missing, empty or undecodable; the array has a bad shape or
+        dtype, a zero-size side, no finite value; or the image exceeds :data:`MAX_PIXELS`.
+    BadArgumentError
+        ``image`` is of an unsupported type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> load_image(np.array([[False, True]])).tolist()
+    [[0, 255]]
+    >>> load_image(np.array([[0, 1000]], np.uint16)).tolist()
+    [[0, 255]]
+    >>> bgra = np.zeros((1, 2, 4), np.uint8); bgra[0, 1, 3] = 255   # transparent, opaque
+    >>> load_image(bgra).tolist()
+    [[255, 0]]
+    >>> load_image(42)
+    Traceback (most recent call last):
+    topodigit.errors.BadArgumentError: image must be a path, bytes, ndarray or PIL image, got int
+    """
+    if isinstance(image, np.ndarray):
+        return _to_gray(image, "image array")
+    if isinstance(image, Image.Image):
+        _check_pixels(image.height, image.width, "PIL image")
+        return _to_gray(_pil_to_array(image), "PIL image")
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        return _to_gray(_decode(bytes(image), "image bytes"), "image bytes")
+    if isinstance(image, (str, os.PathLike)):
+        name = os.fsdecode(image)
+        return _to_gray(_decode(_read_file(name), name), name)
+    raise BadArgumentError(
+        f"image must be a path, bytes, ndarray or PIL image, got {type(image).__name__}"
+    )
+
+
+def save_image(path: str | os.PathLike[str], array: np.ndarray) -> None:
+    """Write a gray, BGR or BGRA array to ``path``, in the format named by its suffix.
+
+    PNG is written when the suffix is ``.png`` or missing; other suffixes OpenCV
+    knows (``.jpg``, ``.bmp``, ``.tif``, ...) work too. Bool arrays become 0/255.
+
+    Raises
+    ------
+    BadArgumentError
+        ``array`` is not a ``uint8``/``uint16``/bool array of shape (H, W) or (H, W, 1|3|4).
+    TopodigitError
+        The image cannot be encoded in that format or the file cannot be written.
+
+    Examples
+    --------
+    >>> import numpy as np, pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "ring.png"
+    >>> save_image(out, np.full((3, 4), 200, np.uint8))
+    >>> load_image(out).shape
+    (3, 4)
+    """
+    name = os.fsdecode(path)
+    ok_shape = array.ndim == 2 or (array.ndim == 3 and array.shape[2] in (1, 3, 4))
+    if array.dtype not in (np.uint8, np.uint16, np.bool_) or not ok_shape or array.size == 0:
+        raise BadArgumentError(
+            f"save_image needs a uint8/uint16/bool array of shape (H, W) or (H, W, 1|3|4), "
+            f"got {array.dtype} {array.shape}"
+        )
+    if array.dtype == np.bool_:
+        array = array.astype(np.uint8) * 255
+    suffix = os.path.splitext(name)[1].lower() or ".png"
+    try:
+        ok, encoded = cv2.imencode(suffix, np.ascontiguousarray(array))
+    except cv2.error:
+        ok = False
+    if not ok:
+        raise TopodigitError(f"{name}: cannot encode a {array.dtype} image as {suffix}")
+    try:
+        with open(name, "wb") as handle:
+            handle.write(encoded.tobytes())
+    except OSError as exc:
+        raise TopodigitError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _read_file(name: str) -> bytes:
+    if os.path.isdir(name):
+        raise BadImageError(f"{name}: is a directory, not an image file")
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise BadImageError(f"{name}: no such file") from exc
+    except OSError as exc:
+        raise BadImageError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if not data:
+        raise BadImageError(f"{name}: file is empty")
+    return data
+
+
+def _decode(data: bytes, source: str) -> np.ndarray:
+    """Decode with OpenCV (PIL as fallback) after checking the header's size."""
+    if not data:
+        raise BadImageError(f"{source}: no data (0 bytes)")
+    header = _open_header(data, source)
+    array = _cv2_decode(data)
+    if array is None:
+        if header is None:
+            raise BadImageError(f"{source}: cannot decode: not an image, truncated, "
+                                "or in a format neither OpenCV nor PIL reads")
+        try:
+            header.load()
+            array = _pil_to_array(header)
+        except Exception as exc:  # PIL decoders raise many types on corrupt data
+            raise BadImageError(f"{source}: cannot decode image (corrupt or truncated?): {exc}"
+                                ) from exc
+    return _orient(array, _exif_orientation(header))
+
+
+def _open_header(data: bytes, source: str) -> Image.Image | None:
+    """Open (not decode) with PIL to check the pixel count; None if PIL cannot."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            header = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        match = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(match.group(1)):,} pixels" if match else "too many pixels"
+        raise BadImageError(f"{source}: image has {size}, above the limit of {MAX_PIXELS:,} "
+                            "(topodigit.io.MAX_PIXELS)") from exc
+    except Exception:  # unknown or broken header: let OpenCV try
+        return None
+    _check_pixels(header.height, header.width, source)
+    return header
+
+
+def _cv2_decode(data: bytes) -> np.ndarray | None:
+    old_level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        return None
+    finally:
+        cv2.utils.logging.setLogLevel(old_level)
+
+
+def _exif_orientation(header: Image.Image | None) -> int:
+    """EXIF orientation tag (1 = upright) if the header carries one, without decoding."""
+    # PNG keeps EXIF in info only when it precedes the pixels; asking otherwise would decode.
+    if header is None or not (header.format in _EXIF_FORMATS or "exif" in header.info):
+        return 1
+    try:
+        return int(header.getexif().get(_EXIF_ORIENTATION, 1))
+    except Exception:  # a broken EXIF block must not make a readable image unreadable
+        return 1
+
+
+def _orient(array: np.ndarray, orientation: int) -> np.ndarray:
+    """Apply an EXIF orientation (1..8) so the image stands upright."""
+    turns = {2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
+             5: lambda a: np.swapaxes(a, 0, 1), 6: lambda a: np.rot90(a, -1),
+             7: lambda a: np.swapaxes(np.rot90(a, 2), 0, 1), 8: lambda a: np.rot90(a, 1)}
+    return turns[orientation](array) if orientation in turns else array
+
+
+def _pil_to_array(img: Image.Image) -> np.ndarray:
+    """PIL image -> array in OpenCV channel order (BGR/BGRA), native byte order."""
+    if img.mode.startswith("I;16"):
+        array = np.asarray(img)
+        return array.astype(array.dtype.newbyteorder("="))
+    mode = _PIL_TO_ARRAY_MODE.get(img.mode)
+    if mode is None:  # P, CMYK, YCbCr, LAB, HSV, ...
+        has_alpha = "transparency" in img.info or "A" in img.getbands()
+        mode = "RGBA" if has_alpha else "RGB"
+    array = np.asarray(img if img.mode == mode else img.convert(mode))
+    if mode in ("RGB", "RGBA"):
+        array = array[..., [2, 1, 0, 3][: array.shape[2]]]
+    return array
+
+
+def _check_pixels(height: int, width: int, source: str) -> None:
+    if height * width > MAX_PIXELS:
+        raise BadImageError(f"{source}: image of {width} x {height} = {height * width:,} pixels "
+                            f"is above the limit of {MAX_PIXELS:,} (topodigit.io.MAX_PIXELS)")
+
+
+def _to_gray(array: np.ndarray, source: str) -> np.ndarray:
+    """Any supported array -> new C-contiguous uint8 gray array."""
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
+        raise BadImageError(f"{source}: expected shape (H, W) or (H, W, 1|2|3|4), "
+                            f"got {array.shape}")
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise BadImageError(f"{source}: image has a zero-size side, shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise BadImageError(f"{source}: unsupported dtype {array.dtype}")
+    _check_pixels(array.shape[0], array.shape[1], source)
+    if array.dtype == np.uint8 and array.ndim == 2:
+        return np.array(array, order="C")
+    if array.dtype == np.uint8 and array.shape[2] == 3:
+        return cv2.cvtColor(np.ascontiguousarray(array), cv2.COLOR_BGR2GRAY)
+    if array.dtype.kind == "f":
+        array = _finite(array.astype(np.float32), source)
+    has_alpha = array.ndim == 3 and array.shape[2] in (2, 4)
+    colour = array[..., :-1] if has_alpha else array
+    unit = _unit(colour)
+    if unit.ndim == 3:
+        unit = unit[..., 0] if unit.shape[2] == 1 else unit @ _BGR_WEIGHTS
+    if has_alpha:
+        alpha = _alpha_unit(array[..., -1], colour)
+        unit = unit * alpha + (1.0 - alpha)  # composite over white
+    return np.ascontiguousarray(np.clip(np.rint(unit * 255.0), 0, 255).astype(np.uint8))
+
+
+def _finite(array: np.ndarray, source: str) -> np.ndarray:
+    finite = np.isfinite(array)
+    if finite.all():
+        return array
+    if not finite.any():
+        raise BadImageError(f"{source}: no finite pixel value (all NaN or infinite)")
+    return np.where(finite, array, np.float32(np.median(array[finite])))
+
+
+def _unit(colour: np.ndarray) -> np.ndarray:
+    """Scale colour values to float32 in [0, 1] by the rules of :func:`load_image`."""
+    values = colour.astype(np.float32)
+    if colour.dtype == np.bool_:
+        return values
+    low, high = float(values.min()), float(values.max())
+    in_range = (0.0, 1.0) if colour.dtype.kind == "f" else (0.0, 255.0)
+    if in_range[0] <= low and high <= in_range[1]:
+        return values / np.float32(in_range[1])
+    if high == low:
+        return np.full(values.shape, np.clip(low / in_range[1], 0.0, 1.0), np.float32)
+    return (values - np.float32(low)) / np.float32(high - low)
+
+
+def _alpha_unit(alpha: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """Opacity in [0, 1]: 8-bit-looking data over 255, else over the dtype's or data's max."""
+    values = alpha.astype(np.float32)
+    if alpha.dtype == np.bool_:
+        return values
+    high = float(values.max())
+    if alpha.dtype.kind == "f":
+        scale = 1.0 if high <= 1.0 else 255.0 if high <= 255.0 else high
+    elif high <= 255 and int(colour.max()) <= 255:
+        scale = 255.0
+    else:
+        scale = float(np.iinfo(alpha.dtype).max)
+    return np.clip(values / np.float32(scale), 0.0, 1.0)
+
+
+__all__ = ["MAX_PIXELS", "load_image", "save_image"]

@@ -113,6 +113,8 @@ class Topology:
     stroke: float = 0.1
     solidity: float = 0.5
     pieces: int = 1
+    top_width: float = 1.0
+    bottom_width: float = 1.0
 
     @property
     def n_holes(self) -> int:
@@ -136,7 +138,8 @@ class Topology:
             "centroid": list(self.centroid),
             "bays": [vars(b) for b in self.bays],
             "ink": self.ink, "stroke": self.stroke, "solidity": self.solidity,
-            "pieces": self.pieces,
+            "pieces": self.pieces, "top_width": self.top_width,
+            "bottom_width": self.bottom_width,
         }
 
 

@@ -58,7 +58,10 @@ SEVEN_BAY_AREA = 0.15
 FIVE_ROW_SPLIT = 0.24
 #: ... 2: the right bay at least this much lower than the left one ...
 TWO_ROW_SPLIT = 0.12
-#: ... seriffed 1: neither (left and right bays at one height).
+#: ... seriffed 1: neither (left and right bays at one height), and a right bay
+#: (beside the stem, above the foot) at least this share of the left bay; a 3's
+#: right side has at most a notch.
+RIGHT_BAY_SHARE = 0.25
 #: 3: one big left bay, centred on the middle, and no right bay.
 THREE_BAY_AREA = 0.15
 THREE_BAY_OFFSET = 0.12
@@ -156,20 +159,29 @@ def _two(t: Topology) -> float:
     return -1.0 if lr is None else (lr[1].row - lr[0].row - TWO_ROW_SPLIT) / 0.03
 
 
+def _right_share(t: Topology) -> float:
+    left, right = bay(t, LEFT, min_area=0.0), bay(t, RIGHT, min_area=0.0)
+    if left is None:
+        return 1.0
+    return 0.0 if right is None else right.area / left.area
+
+
 def _one_serif(t: Topology) -> float:
     lr = _sides(t)
     if lr is None:
         return -1.0
     split = lr[1].row - lr[0].row
-    return min((split + FIVE_ROW_SPLIT) / 0.05, (TWO_ROW_SPLIT - split) / 0.03)
+    return min((split + FIVE_ROW_SPLIT) / 0.05, (TWO_ROW_SPLIT - split) / 0.03,
+               (_right_share(t) - RIGHT_BAY_SHARE) / 0.05)
 
 
 def _three(t: Topology) -> float:
     left = bay(t, LEFT, min_area=THREE_BAY_AREA)
-    if left is None or bay(t, RIGHT) is not None:
+    if left is None:
         return -1.0
     return min((left.area - THREE_BAY_AREA) / 0.05,
-               (THREE_BAY_OFFSET - abs(left.row - 0.5)) / 0.05)
+               (THREE_BAY_OFFSET - abs(left.row - 0.5)) / 0.05,
+               (RIGHT_BAY_SHARE - _right_share(t)) / 0.05)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ FAINT_HOLE_AREA = 0.05
 #: Ink pieces smaller than this share of the largest piece do not close holes
 #: (the dot inside a dotted zero).
 PIECE_MIN_RELATIVE = 0.25
+#: Height share of the top and bottom bands whose ink width is measured.
+EDGE_BAND = 0.12
 #: Bays smaller than this share of the convex hull are ignored.
 BAY_MIN_AREA = 0.02
 
@@ -149,6 +151,12 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     return bays, float(filled.sum()) / max(hull_area, 1.0)
 
 
+def _band_width(mask: np.ndarray, rows: slice) -> float:
+    """Share of the glyph width spanned by the ink in a band of rows."""
+    cols = np.flatnonzero(mask[rows].any(axis=0))
+    return float((cols[-1] - cols[0] + 1) / mask.shape[1]) if len(cols) else 0.0
+
+
 def _merge_holes(sharp: list[Hole], faint: list[Hole]) -> tuple[Hole, ...]:
     """Sharp-mask holes, plus faint-mask holes that none of them lies in."""
     extra = [f for f in faint
@@ -193,11 +201,13 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
     ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel) + 0.5) / scale)
     joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel) + 0.5) / scale)
     rr, cc = np.nonzero(mask)
+    band = max(1, round(EDGE_BAND * rows))
     return Topology(
         height=rows, width=cols, holes=holes, endpoints=ends, junctions=joins,
         centroid=(float((rr.mean() + 0.5) / rows), float((cc.mean() + 0.5) / cols)),
         bays=tuple(bays), ink=float(mask.mean()), stroke=stroke / rows, solidity=solidity,
-        pieces=pieces,
+        pieces=pieces, top_width=_band_width(main, slice(0, band)),
+        bottom_width=_band_width(main, slice(rows - band, rows)),
     )
 
 

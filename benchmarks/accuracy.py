@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(table(rows, "height", "height px")))
     print()
     print("\n".join(table(rows, "font", "font")))
+    print()
+    print("\n".join(table(rows, "kind", "image kind")))
     big = [r for r in rows if r[0]["height"] >= 20]
     small = [r for r in rows if r[0]["height"] < 20]
     for name, part in (("height >= 20 px", big), ("height < 20 px", small), ("all", rows)):

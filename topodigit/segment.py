@@ -36,7 +36,7 @@ LINE_ROW_OVERLAP = 0.4
 #: In a line, a glyph lower than this share of the line's median height is a speck.
 SPECK_HEIGHT = 0.3
 #: Most components examined per image; the rest are ignored and reported.
-MAX_COMPONENTS = 5000
+MAX_COMPONENTS = 2000
 #: A glyph at least this many typical widths wide (and wider than tall by
 #: SPLIT_MIN_ASPECT) is touching neighbours and is cut at its thinnest columns ...
 SPLIT_WIDTHS = 1.6

@@ -75,8 +75,9 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
     """
     if ink not in INK_CHOICES:
         raise BadArgumentError(f"ink must be one of {INK_CHOICES}, got {ink!r}")
-    if gray.ndim != 2 or gray.dtype != np.uint8:
-        raise BadArgumentError(f"binarize needs a 2-D uint8 image, got {gray.dtype} {gray.shape}")
+    if gray.ndim != 2 or gray.dtype != np.uint8 or gray.size == 0:
+        raise BadArgumentError(
+            f"binarize needs a non-empty 2-D uint8 image, got {gray.dtype} {gray.shape}")
     lo, hi = int(gray.min()), int(gray.max())
     if hi - lo < MIN_CONTRAST:
         polarity = "light-on-dark" if ink == "light" else "dark-on-light"

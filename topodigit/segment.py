@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from topodigit.errors import BadArgumentError
 from topodigit.results import Box
 
 #: Components smaller than this many pixels are noise at any size.
@@ -33,6 +34,9 @@ MERGE_COL_OVERLAP = 0.5
 MERGE_ROW_GAP = 0.25
 #: Two glyphs share a line when their rows overlap by this share of the shorter.
 LINE_ROW_OVERLAP = 0.4
+#: ... and together they are at most this many typical glyph heights tall (or
+#: overlap in rows): two whole glyphs stacked are in different lines.
+MERGE_MAX_SPAN = 1.3
 #: In a line, a glyph lower than this share of the line's median height is a speck.
 SPECK_HEIGHT = 0.3
 #: Most components examined per image; the rest are ignored and reported.
@@ -81,7 +85,11 @@ def _merge_pairs(stats: np.ndarray) -> np.ndarray:
     narrow = np.minimum(w[:, None], w[None, :])
     row_gap = np.maximum(top[:, None], top[None, :]) - np.minimum(bottom[:, None], bottom[None, :])
     tall = np.maximum(h[:, None], h[None, :])
-    out: np.ndarray = (col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
+    big = stats[:, cv2.CC_STAT_AREA] >= np.median(stats[:, cv2.CC_STAT_AREA])
+    typical = float(np.percentile(h[big], 75)) if big.any() else float(h.max(initial=1))
+    span = np.maximum(bottom[:, None], bottom[None, :]) - np.minimum(top[:, None], top[None, :])
+    out: np.ndarray = ((col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
+                       & ((span <= MERGE_MAX_SPAN * typical) | (row_gap < 0)))
     np.fill_diagonal(out, False)
     return out
 
@@ -163,6 +171,8 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     Segmentation
         Lines top to bottom, each a tuple of :class:`Region` left to right.
     """
+    if mask.ndim != 2 or mask.size == 0:
+        raise BadArgumentError(f"segment needs a non-empty 2-D mask, got shape {mask.shape}")
     n, labels, stats, _ = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8, ltype=cv2.CV_32S
     )

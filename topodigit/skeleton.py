@@ -53,6 +53,22 @@ def stroke_width(mask: np.ndarray, skel: np.ndarray | None = None) -> float:
     return float(2.0 * np.median(values))
 
 
+def _is_root(skel: np.ndarray, p: tuple[int, int], spur: set) -> bool:
+    """True if ``p`` only hangs the spur on the stroke: its other neighbours stay
+    connected to each other without it, so removing it leaves no gap."""
+    r, c = p
+    win = np.zeros((3, 3), bool)
+    for dr, dc in _OFFSETS:
+        rr, cc = r + dr, c + dc
+        if 0 <= rr < skel.shape[0] and 0 <= cc < skel.shape[1] and skel[rr, cc] \
+                and (rr, cc) not in spur:
+            win[dr + 1, dc + 1] = True
+    if not win.any():
+        return False
+    _, n = ndi.label(win, structure=np.ones((3, 3)))
+    return bool(n == 1)
+
+
 def _trace_spur(skel: np.ndarray, nb: np.ndarray, start: tuple[int, int], limit: int) -> list:
     """Follow a branch from an endpoint; return its pixels if it ends at a junction within limit."""
     path = [start]
@@ -65,8 +81,10 @@ def _trace_spur(skel: np.ndarray, nb: np.ndarray, start: tuple[int, int], limit:
             rr, cc = r + dr, c + dc
             if 0 <= rr < rows and 0 <= cc < cols and skel[rr, cc] and (rr, cc) != prev \
                     and (rr, cc) not in path:
-                if nb[rr, cc] >= 3:
-                    return path  # reached a junction: the path is a spur
+                if nb[rr, cc] >= 3:  # reached a junction: the path is a spur
+                    if _is_root(skel, (rr, cc), set(path)):
+                        path.append((rr, cc))
+                    return path
                 nxt = (rr, cc)
         if nxt is None:
             return []  # an isolated stroke, not a spur

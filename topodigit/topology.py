@@ -32,6 +32,7 @@ from scipy import ndimage as ndi
 from skimage.morphology import convex_hull_image
 
 from topodigit import skeleton as sk
+from topodigit.errors import BadArgumentError
 from topodigit.results import Bay, Hole, Topology
 
 #: Glyphs are resampled to this height before measuring (cost and scale invariance).
@@ -64,6 +65,8 @@ def resample(ink: np.ndarray, *, height: int = NORM_HEIGHT) -> np.ndarray:
     >>> (resample(crop) > 127).shape
     (40, 24)
     """
+    if ink.ndim != 2 or ink.size == 0:
+        raise BadArgumentError(f"resample needs a non-empty 2-D crop, got shape {ink.shape}")
     rows, cols = ink.shape
     scale = height / max(rows, 1)
     new_cols = max(1, min(round(cols * scale), 8 * height))

@@ -65,6 +65,9 @@ RIGHT_BAY_SHARE = 0.25
 #: 3: one big left bay, centred on the middle, and no right bay.
 THREE_BAY_AREA = 0.15
 THREE_BAY_OFFSET = 0.12
+#: Rules that miss by less than this margin (one scale unit) stay candidates;
+#: a rule whose deciding bay is absent scores exactly -1 and does not.
+CANDIDATE_MARGIN = -1.0
 #: A rule that fires with this margin (in units of its scales) gets confidence 1;
 #: a bare pass gets 0.5.
 FULL_CONFIDENCE_MARGIN = 1.0
@@ -224,7 +227,8 @@ def classify(t: Topology) -> Verdict:
         m = rule.margin(t)
         if m > 0:
             conf = min(1.0, 0.5 + 0.5 * m / FULL_CONFIDENCE_MARGIN)
-            others = tuple(r.digit for r in tried if r is not rule and r.margin(t) > -1.0)
+            others = tuple(r.digit for r in tried
+                           if r is not rule and r.margin(t) > CANDIDATE_MARGIN)
             return Verdict(rule.digit, conf, "rule", rule.name,
                            f"rule {rule.name}: {rule.why} -> {rule.digit}",
                            candidates=(rule.digit, *dict.fromkeys(o for o in others

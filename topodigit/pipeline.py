@@ -11,7 +11,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -122,18 +122,17 @@ def read(image: Any, *, ink: str | None = None, config: ReaderConfig | None = No
     """
     cfg = config or ReaderConfig()
     if ink is not None:
-        cfg = ReaderConfig(ink=ink, norm_height=cfg.norm_height,
-                           max_components=cfg.max_components, keep_topology=cfg.keep_topology)
+        cfg = replace(cfg, ink=ink)
     gray = load_image(image)
     bw = binarize(gray, ink=cfg.ink)
     seg = segment(bw.mask, max_components=cfg.max_components)
+    sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
     lines = []
     for regions in seg.lines:
         glyphs = []
         for region in regions:
             crop = glyph_crop(bw.ink, seg.labels, region)
-            topo, verdict = classify_crop(crop, bw.level(SHARP_FRACTION),
-                                          bw.level(FAINT_FRACTION), norm_height=cfg.norm_height)
+            topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
             glyphs.append(Glyph(
                 box=region.box, char=verdict.char, confidence=verdict.confidence,
                 method=verdict.method, rule=verdict.rule, reason=verdict.reason,

@@ -32,11 +32,11 @@ MIN_AREA_PX = 3
 MERGE_COL_OVERLAP = 0.5
 #: ... if the vertical gap between them is at most this share of the taller one.
 MERGE_ROW_GAP = 0.25
-#: Two glyphs share a line when their rows overlap by this share of the shorter.
-LINE_ROW_OVERLAP = 0.4
 #: ... and together they are at most this many typical glyph heights tall (or
 #: overlap in rows): two whole glyphs stacked are in different lines.
 MERGE_MAX_SPAN = 1.3
+#: Two glyphs share a line when their rows overlap by this share of the shorter.
+LINE_ROW_OVERLAP = 0.4
 #: In a line, a glyph lower than this share of the line's median height is a speck.
 SPECK_HEIGHT = 0.3
 #: Most components examined per image; the rest are ignored and reported.

@@ -111,9 +111,13 @@ def prune(skel: np.ndarray, max_len: int) -> np.ndarray:
     return out
 
 
-def skeleton(mask: np.ndarray, *, stroke: float | None = None) -> np.ndarray:
-    """Skeletonise a glyph mask and prune its spurs relative to the stroke width."""
-    sk = skeletonize(mask)
+def skeleton(mask: np.ndarray, *, stroke: float | None = None,
+             raw: np.ndarray | None = None) -> np.ndarray:
+    """Skeletonise a glyph mask and prune its spurs relative to the stroke width.
+
+    ``raw`` is ``skeletonize(mask)`` when the caller already has it.
+    """
+    sk = skeletonize(mask) if raw is None else raw
     width = stroke if stroke is not None else stroke_width(mask, sk)
     return prune(sk, max(2, round(SPUR_STROKES * width)))
 

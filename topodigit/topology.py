@@ -29,7 +29,7 @@ import math
 import cv2
 import numpy as np
 from scipy import ndimage as ndi
-from skimage.morphology import convex_hull_image
+from skimage.morphology import convex_hull_image, skeletonize
 
 from topodigit import skeleton as sk
 from topodigit.errors import BadArgumentError
@@ -87,15 +87,11 @@ def _main_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
 def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
            ) -> tuple[list[Hole], np.ndarray]:
     rows, cols = mask.shape
-    lab, n = ndi.label(~np.pad(mask, 1))  # 4-connected paper
+    lab, _ = ndi.label(~np.pad(mask, 1))  # 4-connected paper
     lab = lab[1:-1, 1:-1]
-    outside = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
-    found = []
-    for i in range(1, n + 1):
-        if i in outside:
-            continue
-        rr, cc = np.nonzero(lab == i)
-        found.append((len(rr), rr, cc))
+    outside = set(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]).tolist())
+    regions = sorted(ndi.value_indices(lab, ignore_value=0).items())
+    found = [(len(rr), rr, cc) for i, (rr, cc) in regions if i not in outside]
     filled = mask.copy()
     if not found:
         return [], filled
@@ -124,16 +120,15 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     hull = convex_hull_image(filled)
     hull_area = float(hull.sum())
     space = hull & ~filled
-    lab, n = ndi.label(space)
+    lab, _ = ndi.label(space)
     outer = ndi.binary_dilation(~np.pad(hull, 1))[1:-1, 1:-1]
     bays = []
-    for i in range(1, n + 1):
-        part = lab == i
-        area = float(part.sum()) / max(hull_area, 1.0)
+    for _, (rr, cc) in sorted(ndi.value_indices(lab, ignore_value=0).items()):
+        area = len(rr) / max(hull_area, 1.0)
         if area < BAY_MIN_AREA:
             continue
-        rr, cc = np.nonzero(part)
-        mr, mc = np.nonzero(part & outer)
+        on_mouth = outer[rr, cc]
+        mr, mc = rr[on_mouth], cc[on_mouth]
         if len(mr) == 0:
             continue
         dr, dc = mr.mean() - rr.mean(), mc.mean() - cc.mean()
@@ -197,9 +192,12 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
         holes = _merge_holes(sharp, loose)
         filled |= loose_filled
     bays, solidity = _bays(filled)
-    stroke = sk.stroke_width(mask)
+    raw = skeletonize(mask)
+    stroke = sk.stroke_width(mask, raw)
     if skel is None:
-        skel = sk.skeleton(main & mask if (main & mask).any() else main, stroke=stroke)
+        body = main & mask if (main & mask).any() else main
+        skel = sk.skeleton(body, stroke=stroke,
+                           raw=raw if np.array_equal(body, mask) else None)
     scale = np.array([rows, cols], float)
     ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel) + 0.5) / scale)
     joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel) + 0.5) / scale)

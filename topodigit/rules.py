@@ -222,20 +222,18 @@ def classify(t: Topology) -> Verdict:
     Returns an unreadable :class:`Verdict` (char ``"?"``) when no rule fires.
     """
     holes = min(t.n_holes, 2)
-    tried = [r for r in RULES if r.holes == holes]
-    for rule in tried:
-        m = rule.margin(t)
+    tried = [(r, r.margin(t)) for r in RULES if r.holes == holes]
+    for rule, m in tried:
         if m > 0:
             conf = min(1.0, 0.5 + 0.5 * m / FULL_CONFIDENCE_MARGIN)
-            others = tuple(r.digit for r in tried
-                           if r is not rule and r.margin(t) > CANDIDATE_MARGIN)
+            near = (r.digit for r, rm in tried if r is not rule and rm > CANDIDATE_MARGIN)
+            candidates = tuple(dict.fromkeys((rule.digit, *near)))
             return Verdict(rule.digit, conf, "rule", rule.name,
                            f"rule {rule.name}: {rule.why} -> {rule.digit}",
-                           candidates=(rule.digit, *dict.fromkeys(o for o in others
-                                                                  if o != rule.digit)))
+                           candidates=candidates)
     return Verdict(UNREADABLE, 0.0, "rule", "none",
                    f"no rule fits a glyph with {t.n_holes} hole(s)",
-                   candidates=tuple(dict.fromkeys(r.digit for r in tried)))
+                   candidates=tuple(dict.fromkeys(r.digit for r, _ in tried)))
 
 
 __all__ = ["RULES", "Rule", "bay", "classify"]

@@ -78,13 +78,23 @@ def test_broken_stroke_pieces_are_merged() -> None:
     assert _boxes(seg) == [[(5, 10, 35, 14), (5, 24, 35, 34)]]
 
 
-def test_tiny_speck_in_a_line_is_dropped() -> None:
+def test_small_piece_is_kept_for_layout_but_pixel_noise_is_dropped() -> None:
     m = _blobs((40, 80), 10, [4, 22, 48])
-    m[27:29, 38:40] = True  # 2x2 speck between glyphs: passes the area floor, not the height
+    m[27:29, 38:40] = True  # 2x2 speck between glyphs: layout decides what it is
     m[5, 70] = True  # 1-px speck: below the area floor
     seg = segment(m)
-    assert _boxes(seg) == [[(10, 4, 30, 16), (10, 22, 30, 34), (10, 48, 30, 60)]]
-    assert seg.dropped == 2
+    assert _boxes(seg) == [[(10, 4, 30, 16), (10, 22, 30, 34), (27, 38, 29, 40),
+                            (10, 48, 30, 60)]]
+    assert seg.dropped == 1
+
+
+def test_decimal_point_beside_a_glyph_is_not_merged_into_it() -> None:
+    m = _blobs((40, 80), 10, [40])
+    m[10:20, 4:24] = True  # a glyph leaning right: wide at the top ...
+    m[20:30, 4:12] = True  # ... narrow at the bottom
+    m[26:30, 16:20] = True  # a dot on the baseline, under the glyph's top, beside its foot
+    seg = segment(m)
+    assert _boxes(seg) == [[(10, 4, 30, 24), (26, 16, 30, 20), (10, 40, 30, 52)]]
 
 
 def test_touching_pair_in_a_line_of_single_glyphs_is_split() -> None:

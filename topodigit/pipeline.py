@@ -21,6 +21,7 @@ from topodigit import rules, topology
 from topodigit.binarize import INK_CHOICES, binarize
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
+from topodigit.layout import arrange
 from topodigit.results import Glyph, Line, Reading, Topology, Verdict
 from topodigit.segment import MAX_COMPONENTS, Region, segment
 
@@ -129,15 +130,24 @@ def read(image: Any, *, ink: str | None = None, config: ReaderConfig | None = No
     sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
     lines = []
     for regions in seg.lines:
+        lay = arrange(regions, seg.labels, seven_segment=seg.seven_segment)
         glyphs = []
-        for region in regions:
+        for token in lay.tokens:
+            region = token.region
+            if token.char is not None:
+                glyphs.append(Glyph(box=region.box, char=token.char, confidence=1.0,
+                                    method="layout", rule=token.rule, reason=token.reason,
+                                    space_before=token.space_before))
+                continue
             crop = glyph_crop(bw.ink, seg.labels, region)
             topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
             glyphs.append(Glyph(
                 box=region.box, char=verdict.char, confidence=verdict.confidence,
                 method=verdict.method, rule=verdict.rule, reason=verdict.reason,
-                candidates=verdict.candidates, topology=topo if cfg.keep_topology else None))
-        lines.append(Line(tuple(glyphs)))
+                candidates=verdict.candidates, topology=topo if cfg.keep_topology else None,
+                space_before=token.space_before))
+        if glyphs:
+            lines.append(Line(tuple(glyphs)))
     notes = []
     if seg.truncated:
         notes.append(f"only the {cfg.max_components} largest components were examined")

@@ -175,6 +175,8 @@ class Glyph:
     reason: str
     candidates: tuple[str, ...] = ()
     topology: Topology | None = field(default=None, compare=False)
+    #: A gap clearly wider than the line's usual spacing comes before this glyph.
+    space_before: bool = False
 
     @property
     def readable(self) -> bool:
@@ -185,6 +187,7 @@ class Glyph:
             "char": self.char, "box": self.box.to_dict(),
             "confidence": round(float(self.confidence), 4), "method": self.method,
             "rule": self.rule, "reason": self.reason, "candidates": list(self.candidates),
+            "space_before": self.space_before,
         }
 
     @classmethod
@@ -193,6 +196,7 @@ class Glyph:
             box=Box.from_dict(d["box"]), char=str(d["char"]),
             confidence=float(d["confidence"]), method=str(d["method"]), rule=str(d["rule"]),
             reason=str(d["reason"]), candidates=tuple(d.get("candidates", ())),
+            space_before=bool(d.get("space_before", False)),
         )
 
 
@@ -204,7 +208,7 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(g.char for g in self.glyphs)
+        return "".join((" " if g.space_before else "") + g.char for g in self.glyphs)
 
     @property
     def box(self) -> Box | None:

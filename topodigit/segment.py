@@ -35,10 +35,26 @@ MERGE_ROW_GAP = 0.25
 #: ... and together they are at most this many typical glyph heights tall (or
 #: overlap in rows): two whole glyphs stacked are in different lines.
 MERGE_MAX_SPAN = 1.3
+#: A piece no taller and no wider than this share of the typical glyph height is
+#: a mark (a decimal point, a colon's dot, a speck): it joins another piece
+#: only from above, below or inside its box (a broken stroke, the dot of a
+#: dotted zero), never from beside it.
+MARK_SIZE = 0.35
+#: Glyphs at least this share of a line's tallest are digit-sized (see line_height).
+TALL_SHARE = 0.6
 #: Two glyphs share a line when their rows overlap by this share of the shorter.
 LINE_ROW_OVERLAP = 0.4
-#: In a line, a glyph lower than this share of the line's median height is a speck.
-SPECK_HEIGHT = 0.3
+#: Seven-segment displays: a piece at least this many times longer than thick is a bar ...
+BAR_ELONGATION = 3.0
+#: ... and when bars make up this share of the pieces (with upright and lying
+#: bars of similar length, at least SEVEN_MIN_BARS of them), the image shows
+#: separate segments ...
+SEVEN_BAR_SHARE = 0.4
+SEVEN_MIN_BARS = 4
+#: ... which are joined across gaps up to this share of the digit height, taken
+#: as SEVEN_DIGIT_BARS upright bars (far below the gap between digits).
+SEVEN_GAP = 0.04
+SEVEN_DIGIT_BARS = 2.2
 #: Most components examined per image; the rest are ignored and reported.
 MAX_COMPONENTS = 2000
 #: A glyph at least this many typical widths wide (and wider than tall by
@@ -67,6 +83,8 @@ class Segmentation:
     lines: tuple[tuple[Region, ...], ...]
     dropped: int
     truncated: bool
+    #: Separate segments of seven-segment digits were joined.
+    seven_segment: bool = False
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -90,8 +108,42 @@ def _merge_pairs(stats: np.ndarray) -> np.ndarray:
     span = np.maximum(bottom[:, None], bottom[None, :]) - np.minimum(top[:, None], top[None, :])
     out: np.ndarray = ((col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
                        & ((span <= MERGE_MAX_SPAN * typical) | (row_gap < 0)))
+    mark = np.maximum(h, w) <= MARK_SIZE * typical
+    inside = ((left[:, None] > left[None, :]) & (right[:, None] < right[None, :])
+              & (top[:, None] > top[None, :]) & (bottom[:, None] < bottom[None, :]))
+    # a mark joins a piece from above or below, or from inside its box; never
+    # from beside it, where a decimal point sits
+    out &= ~(mark[:, None] | mark[None, :]) | (row_gap >= 0) | inside | inside.T
     np.fill_diagonal(out, False)
     return out
+
+
+def _seven_segment_groups(labels: np.ndarray, stats: np.ndarray, ids: np.ndarray
+                          ) -> np.ndarray | None:
+    """Group the separate segments of seven-segment digits, or None if there are none.
+
+    Returns, per component in ``ids``, a group number (marks get their own).
+    """
+    h, w = stats[ids, cv2.CC_STAT_HEIGHT], stats[ids, cv2.CC_STAT_WIDTH]
+    upright, lying = h >= BAR_ELONGATION * w, w >= BAR_ELONGATION * h
+    bars = int(upright.sum() + lying.sum())
+    if (upright.sum() < 2 or lying.sum() < 1 or bars < SEVEN_MIN_BARS
+            or bars < SEVEN_BAR_SHARE * len(ids)):
+        return None
+    bar_len = float(np.median(h[upright]))
+    if not 0.5 <= bar_len / float(np.median(w[lying])) <= 2.0:
+        return None  # a line of 1s and minus signs, not segments
+    mark = np.maximum(h, w) < MARK_SIZE * bar_len
+    radius = max(1, round(SEVEN_GAP * SEVEN_DIGIT_BARS * bar_len))
+    body = np.isin(labels, ids[~mark]).astype(np.uint8)
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    _, joined = cv2.connectedComponents(cv2.dilate(body, disk), connectivity=8)
+    rows, cols = stats[ids, cv2.CC_STAT_TOP], stats[ids, cv2.CC_STAT_LEFT]
+    group = np.empty(len(ids), np.int64)
+    for k, (i, r, c) in enumerate(zip(ids, rows, cols, strict=True)):
+        ys, xs = np.nonzero(labels[r:r + h[k], c:c + w[k]] == i)
+        group[k] = -1 - k if mark[k] else joined[r + ys[0], c + xs[0]]
+    return group
 
 
 def _group_lines(boxes: list[Box]) -> list[list[int]]:
@@ -112,9 +164,19 @@ def _group_lines(boxes: list[Box]) -> list[list[int]]:
     return [sorted(m, key=lambda i: boxes[i].left) for _, _, m in lines]
 
 
-def _typical_width(line: list[Region]) -> float:
-    height = float(np.median([r.box.height for r in line]))
-    widths = [r.box.width for r in line if r.box.width <= SPLIT_MIN_ASPECT * r.box.height]
+def line_height(boxes: list[Box]) -> float:
+    """Typical digit height of a line: the median height of its tall glyphs.
+
+    Glyphs at least TALL_SHARE of the tallest one count, so punctuation and
+    specks do not pull it down.
+    """
+    heights = np.array([b.height for b in boxes], float)
+    return float(np.median(heights[heights >= TALL_SHARE * heights.max()]))
+
+
+def _typical_width(line: list[Region], height: float) -> float:
+    widths = [r.box.width for r in line if TALL_SHARE * height <= r.box.height
+              and r.box.width <= SPLIT_MIN_ASPECT * r.box.height]
     return float(np.median(widths)) if len(widths) >= 2 else DEFAULT_ASPECT * height
 
 
@@ -145,10 +207,12 @@ def _split(region: Region, labels: np.ndarray, width: float) -> list[Region]:
 
 def split_touching(line: list[Region], labels: np.ndarray) -> list[Region]:
     """Split regions of a line that are several glyphs wide (touching neighbours)."""
-    width = _typical_width(line)
+    height = line_height([r.box for r in line])
+    width = _typical_width(line, height)
     out: list[Region] = []
     for r in line:
-        if r.box.width >= SPLIT_WIDTHS * width and r.box.width >= SPLIT_MIN_ASPECT * r.box.height:
+        if (r.box.height >= TALL_SHARE * height and r.box.width >= SPLIT_WIDTHS * width
+                and r.box.width >= SPLIT_MIN_ASPECT * r.box.height):
             out.extend(_split(r, labels, width))
         else:
             out.append(r)
@@ -185,15 +249,20 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
         dropped += len(ids) - max_components
         ids = np.sort(ids[keep])
     st = stats[ids]
-    pairs = _merge_pairs(st) if len(ids) else np.zeros((0, 0), bool)
-    parent = list(range(len(ids)))
-    for i, j in zip(*np.nonzero(np.triu(pairs)), strict=True):
-        ri, rj = _find(parent, int(i)), _find(parent, int(j))
-        if ri != rj:
-            parent[rj] = ri
+    seven = _seven_segment_groups(labels, stats, ids) if len(ids) else None
     groups: dict[int, list[int]] = {}
-    for i in range(len(ids)):
-        groups.setdefault(_find(parent, i), []).append(i)
+    if seven is not None:
+        for i, g in enumerate(seven):
+            groups.setdefault(int(g), []).append(i)
+    else:
+        pairs = _merge_pairs(st) if len(ids) else np.zeros((0, 0), bool)
+        parent = list(range(len(ids)))
+        for i, j in zip(*np.nonzero(np.triu(pairs)), strict=True):
+            ri, rj = _find(parent, int(i)), _find(parent, int(j))
+            if ri != rj:
+                parent[rj] = ri
+        for i in range(len(ids)):
+            groups.setdefault(_find(parent, i), []).append(i)
     regions: list[Region] = []
     for members in groups.values():
         box = None
@@ -203,15 +272,9 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
             box = b if box is None else box.union(b)
         assert box is not None
         regions.append(Region(box, tuple(int(ids[i]) for i in members)))
-    lines_idx = _group_lines([r.box for r in regions])
-    lines: list[tuple[Region, ...]] = []
-    for members in lines_idx:
-        med = float(np.median([regions[i].box.height for i in members]))
-        kept = [regions[i] for i in members if regions[i].box.height >= SPECK_HEIGHT * med]
-        dropped += len(members) - len(kept)
-        if kept:
-            lines.append(tuple(split_touching(kept, labels)))
-    return Segmentation(labels, tuple(lines), dropped, truncated)
+    lines = tuple(tuple(split_touching([regions[i] for i in members], labels))
+                  for members in _group_lines([r.box for r in regions]))
+    return Segmentation(labels, lines, dropped, truncated, seven is not None)
 
 
-__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "segment"]
+__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "line_height", "segment"]

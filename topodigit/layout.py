@@ -1,0 +1,300 @@
+"""One line of glyph regions → digits, punctuation, specks and spaces.
+
+Segmentation hands over every piece of ink in a line. This stage decides, from
+each piece's size, shape and place relative to the line's digits, which are
+digits (for the rules), which are punctuation, which are specks (dropped), and
+where a gap is wide enough to be a space. Positions are in units of the line's
+digit height ``H``, measured from the digits' top line (0) to their baseline (1).
+
+===========  ==========================================================
+mark         what makes it
+===========  ==========================================================
+``+``        a cross: ink through the middle both ways, empty corners
+``-``        a flat solid bar around mid-height
+``.``        a small compact dot on the baseline, digits on both sides
+``,``        a small mark on the baseline reaching below it, or hooked
+``:``        two dots stacked, one at mid-height and one on the baseline
+===========  ==========================================================
+
+Examples
+--------
+>>> import numpy as np
+>>> from topodigit.segment import segment
+>>> m = np.zeros((20, 40), bool)
+>>> m[2:17, 2:10] = m[2:17, 18:26] = True; m[13:17, 12:16] = True
+>>> [t.char for t in arrange(segment(m).lines[0], segment(m).labels).tokens]
+[None, '.', None]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from topodigit.results import Box
+from topodigit.segment import TALL_SHARE, Region, line_height
+
+#: A glyph at least this share of the line's digit height is digit-sized, and
+#: no digit is drawn less than MIN_DIGIT_PX pixels tall (a line of crumbs is no line).
+DIGIT_HEIGHT = 0.6
+MIN_DIGIT_PX = 6
+#: A mark is no wider than MARK_WIDTH and no taller than MARK_HEIGHT (H):
+#: periods, commas (up to 0.4 H wide and 0.48 H tall, OCR-A and FreeMono) and colon dots.
+MARK_WIDTH = 0.45
+MARK_HEIGHT = 0.55
+#: A mark's bottom this far above the baseline (H) still sits on it (OCR-A's
+#: period is raised by 0.17 H) ...
+BASELINE_ABOVE = 0.27
+#: ... and is at least this many digit strokes wide and tall (fonts measured:
+#: 0.9-3.4), unlike a speck of dirt ...
+DOT_STROKES = 0.6
+#: ... and a comma reaches at least this far below it; a period does not.
+COMMA_DESCENT = 0.07
+#: A mark that does not reach below the baseline is still a comma when it is
+#: this much taller than wide and fills less of its box than a dot does.
+COMMA_ASPECT = 1.1
+DOT_FILL = 0.7
+#: A minus sign is at least this many times wider than tall, at least MINUS_WIDTH H
+#: wide (fonts measured: 0.31-0.77 H; a colon's dot is narrower), no taller
+#: than MINUS_HEIGHT H, and solid.
+MINUS_ELONGATION = 1.5
+MINUS_WIDTH = 0.24
+MINUS_HEIGHT = 0.3
+SOLID_FILL = 0.6
+#: Signs (+ -) and colons are centred in this band of the digit height.
+MIDDLE_BAND = (0.25, 0.8)
+#: A colon's dots are stacked, their centres at most this far apart sideways (H),
+#: which allows for italics.
+COLON_SHIFT = 0.25
+#: A plus sign's box is about square, its corner cells (of a 3x3 grid) nearly
+#: empty, and its middle row and column inked across this share of their length.
+PLUS_ASPECT = (0.7, 1.45)
+PLUS_CORNER = 0.1
+PLUS_ARM = 0.85
+#: ... and it is at least this tall (H): fonts measured draw it 0.6-0.9 H.
+PLUS_HEIGHT = 0.4
+#: Two glyphs are further apart than usual by this share of H: a space. Usual
+#: is the line's digit pitch for two digits; a punctuation mark's advance is
+#: unknown (narrow, or a whole cell in monospaced fonts), so beside one a space
+#: shows as a step longer than a whole pitch, or longer than the step on the
+#: mark's other side.
+SPACE_EXCESS = 0.23
+#: Digit pitch (anchor to anchor) used when a line has no two adjacent digits,
+#: and the largest pitch believed (H); fonts measured span 0.73-0.92 H.
+DEFAULT_PITCH = 0.8
+MAX_PITCH = 0.95
+#: Shears tried (columns per row, + leans right going down) when uprighting italics:
+#: upright first, then by increasing size, so ties keep the smaller slant.
+SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One kept glyph of a line: a digit to classify (``char`` None) or punctuation."""
+
+    region: Region
+    char: str | None = None
+    rule: str = ""
+    reason: str = ""
+    space_before: bool = False
+
+
+@dataclass(frozen=True)
+class LineLayout:
+    """Result of :func:`arrange`: kept tokens, line metrics and the count of specks."""
+
+    tokens: tuple[Token, ...]
+    height: float
+    top: float
+    baseline: float
+    dropped: int
+
+
+@dataclass(frozen=True)
+class _Piece:
+    region: Region
+    mask: np.ndarray
+    anchor: float  # column used to measure spacing
+    row: float = 0.0  # ink centroid row
+
+    @property
+    def box(self) -> Box:
+        return self.region.box
+
+
+def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
+    b = region.box
+    own = np.isin(labels[b.top:b.bottom, b.left:b.right], region.labels)
+    rows, cols = np.nonzero(own)
+    anchor = float(b.right) if right_anchor else b.left + float(cols.mean()) + 0.5
+    return _Piece(region, own, anchor, b.top + float(rows.mean()))
+
+
+def _slant(pieces: list[_Piece]) -> float:
+    """Italic shear of the digits: the one that makes them narrowest in total."""
+    coords = [np.nonzero(p.mask) for p in pieces]
+    best, slant = np.inf, 0.0
+    for s in SLANTS:
+        width = sum(float(np.ptp(c - s * (r - r.mean()))) for r, c in coords if len(r))
+        if width < best - 1e-9:
+            best, slant = width, float(s)
+    return slant
+
+
+def _upright(pieces: list[_Piece], digit: list[bool], middle: float) -> list[_Piece]:
+    """Shift each anchor to where it would be in an upright font.
+
+    Italic marks sit low on the line, left of the digits' centroids.
+    """
+    slant = _slant([p for p, d in zip(pieces, digit, strict=True) if d])
+    return [replace(p, anchor=p.anchor - slant * (p.row - middle)) for p in pieces]
+
+
+def _is_plus(own: np.ndarray) -> bool:
+    h, w = own.shape
+    if h < 5 or w < 5 or not PLUS_ASPECT[0] <= w / h <= PLUS_ASPECT[1]:
+        return False
+    r, c = (0, h // 3, h - h // 3, h), (0, w // 3, w - w // 3, w)
+    corners = [own[r[i]:r[i + 1], c[j]:c[j + 1]].mean() for i in (0, 2) for j in (0, 2)]
+    across = own[r[1]:r[2]].any(axis=0).mean()
+    down = own[:, c[1]:c[2]].any(axis=1).mean()
+    return max(corners) <= PLUS_CORNER and across >= PLUS_ARM and down >= PLUS_ARM
+
+
+def _kind(p: _Piece, height: float, top: float, baseline: float) -> tuple[str, str]:
+    """Classify one piece: ('digit'|'+'|'-'|'mark'|'speck', reason)."""
+    b = p.box
+    mid = ((b.top + b.bottom) / 2 - top) / height
+    centred = MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1]
+    if centred and b.height >= PLUS_HEIGHT * height and _is_plus(p.mask):
+        return "+", "a cross centred on the line"
+    if b.height >= DIGIT_HEIGHT * height and b.height >= MIN_DIGIT_PX:
+        return "digit", ""
+    fill = float(p.mask.mean())
+    if (centred and b.width >= MINUS_ELONGATION * b.height and b.width >= MINUS_WIDTH * height
+            and b.height <= MINUS_HEIGHT * height and fill >= SOLID_FILL):
+        return "-", "a flat bar at mid-height"
+    if b.height <= MARK_HEIGHT * height and b.width <= MARK_WIDTH * height:
+        return "mark", ""
+    return "speck", ""
+
+
+def _stroke(pieces: list[_Piece]) -> float:
+    """Stroke width of the digits: twice their ink area over their outline length."""
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    area = outline = 0
+    for p in pieces:
+        m = np.pad(p.mask, 1).astype(np.uint8)
+        area += int(m.sum())
+        outline += int(m.sum()) - int(cv2.erode(m, cross).sum())
+    return 2.0 * area / outline if outline else 0.0
+
+
+def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str | None:
+    """'.' or ',' for a mark on the baseline, None for a speck or one elsewhere."""
+    b = p.box
+    if b.bottom < baseline - BASELINE_ABOVE * height or min(b.height, b.width) < (
+            DOT_STROKES * stroke):
+        return None
+    hooked = float(p.mask.mean()) < DOT_FILL and b.height >= COMMA_ASPECT * b.width
+    return "," if b.bottom - baseline >= COMMA_DESCENT * height or hooked else "."
+
+
+def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
+    a, b = upper.box, lower.box
+    shift = abs((a.left + a.right) - (b.left + b.right)) / 2
+    mid = ((a.top + a.bottom) / 2 - top) / height
+    return (shift <= COLON_SHIFT * height and a.bottom <= b.top
+            and MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] - 0.2)
+
+
+def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False
+            ) -> LineLayout:
+    """Sort one line's regions into digits, punctuation and specks; mark spaces.
+
+    Parameters
+    ----------
+    line : sequence of Region
+        The regions of one line, left to right.
+    labels : ndarray
+        Label image the regions refer to.
+    seven_segment : bool
+        Space glyphs by their right edges (a seven-segment 1 sits at the right of
+        its cell) rather than by their ink centroids.
+
+    Returns
+    -------
+    LineLayout
+    """
+    pieces = [_piece(r, labels, seven_segment) for r in line]
+    boxes = [p.box for p in pieces]
+    height = line_height(boxes)
+    tall = [b for b in boxes if b.height >= TALL_SHARE * height]
+    top = float(np.median([b.top for b in tall]))
+    baseline = float(np.median([b.bottom for b in tall]))
+    kinds = [_kind(p, height, top, baseline) for p in pieces]
+    digit = [k == "digit" for k, _ in kinds]
+    stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if (
+        "mark" in {k for k, _ in kinds}) else 0.0
+    kept: list[tuple[_Piece, str | None, str, str]] = []  # piece, char, rule, reason
+    i = 0
+    while i < len(pieces):
+        p, (kind, why) = pieces[i], kinds[i]
+        left_digit = any(digit[:i])
+        if kind == "digit":
+            kept.append((p, None, "", ""))
+        elif kind in "+-":
+            if any(digit[i + 1:]):
+                kept.append((p, kind, "plus" if kind == "+" else "minus", why))
+        elif kind == "mark":
+            nxt = i + 1 < len(pieces) and kinds[i + 1][0] == "mark"
+            pair = sorted(pieces[i:i + 2], key=lambda q: q.box.top) if nxt else []
+            if pair and _colon(pair[0], pair[1], height, top):
+                p = _Piece(Region(pair[0].box.union(pair[1].box),
+                                  pair[0].region.labels + pair[1].region.labels),
+                           np.zeros((0, 0), bool), (pair[0].anchor + pair[1].anchor) / 2,
+                           (pair[0].row + pair[1].row) / 2)
+                if left_digit and any(digit[i + 2:]):
+                    kept.append((p, ":", "colon", "two dots stacked, between digits"))
+                i += 2
+                continue
+            char = _mark_char(p, height, baseline, stroke)
+            if char and left_digit and any(digit[i + 1:]):
+                rule = "decimal-point" if char == "." else "comma"
+                where = "reaching below the baseline" if char == "," else "on the baseline"
+                kept.append((p, char, rule, f"a small mark {where}, between digits"))
+        i += 1
+    tokens = [Token(p.region, char, rule, why) for p, char, rule, why in kept]
+    placed = [p for p, *_ in kept]
+    if not seven_segment:
+        placed = _upright(placed, [t.char is None for t in tokens], (top + baseline) / 2)
+    tokens = _spaces(tokens, placed, height, seven_segment)
+    return LineLayout(tuple(tokens), height, top, baseline, len(pieces) - len(tokens))
+
+
+def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segment: bool
+            ) -> list[Token]:
+    """Mark tokens that follow a gap clearly wider than the line's usual spacing."""
+    digit = [t.char is None for t in tokens]
+    anchors = [p.anchor for p in pieces]
+    step = np.diff(anchors)
+    dd = [s for k, s in enumerate(step) if digit[k] and digit[k + 1]]
+    pitch = min(float(np.median(dd)) if dd else DEFAULT_PITCH * height, MAX_PITCH * height)
+    excess = SPACE_EXCESS * height
+    out = tokens[:1]
+    for k in range(1, len(tokens)):
+        s = float(step[k - 1])
+        space = s > pitch + excess
+        if not (digit[k - 1] and digit[k]) and not seven_segment:
+            mark = k - 1 if not digit[k - 1] else k  # the punctuation side of the pair
+            other = step[mark] if mark == k - 1 and mark < len(step) else (
+                step[mark - 2] if mark == k and mark >= 2 else None)
+            space = space or (other is not None and s - float(other) > excess)
+        out.append(replace(tokens[k], space_before=bool(space)))
+    return out
+
+
+__all__ = ["LineLayout", "Token", "arrange"]

@@ -1,0 +1,343 @@
+"""Degradations of real-world input: blur, noise, JPEG, rotation, light, LCDs, touching digits.
+
+Pure functions for fixtures and benchmarks: a 2-D ``uint8`` gray image of dark
+text on light paper goes in, a degraded 2-D ``uint8`` image comes out. All
+randomness comes from the :class:`numpy.random.Generator` passed in, so the
+result is reproducible for a given seed. Strengths are the module constants
+below; sizes in units of the digit height are scaled by ``digit_height``.
+
+Examples
+--------
+>>> import numpy as np
+>>> page = np.full((40, 60), 255, np.uint8)
+>>> page[10:30, 20:26] = 0
+>>> out = degrade(page, "lowcontrast", np.random.default_rng(0), digit_height=20)
+>>> int(out.min()), int(out.max())
+(90, 160)
+>>> degrade(page, "rotate", np.random.default_rng(0), digit_height=20).shape > page.shape
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from topodigit.errors import BadArgumentError, BadImageError
+
+CONDITIONS = ("clean", "blur", "noise", "jpeg", "rotate", "lowcontrast", "inverted", "uneven",
+              "scan", "photo", "lcd", "touching")  # fmt: skip
+
+# blur: gaussian blur; sigma in units of the digit height (2.4 px at 48 px).
+BLUR_SIGMA = 0.05
+# noise: additive gaussian noise, sigma in gray levels, clipped to 0..255.
+NOISE_SIGMA = 20.0
+# jpeg: one JPEG round trip at this quality (0-100).
+JPEG_QUALITY = 30
+# rotate: |angle| in degrees, uniform in this range, random sign; canvas expanded.
+ROTATE_DEGREES = (2.0, 5.0)
+# lowcontrast: (ink, paper) gray levels that 0 and 255 are mapped to.
+LOWCONTRAST_LEVELS = (90, 160)
+# inverted: light on dark; (ink, paper) levels after inverting.
+INVERTED_LEVELS = (235, 25)
+# uneven: illumination falls linearly from 1.0 to this across the image.
+UNEVEN_LOW = 0.35
+# scan: mild blur (units of digit height), noise sigma and JPEG quality.
+SCAN_BLUR_SIGMA, SCAN_NOISE_SIGMA, SCAN_JPEG_QUALITY = 0.03, 10.0, 50
+# photo: a phone photo of a printed page. Gray paper and ink, small tilt,
+# gradient + vignette illumination down to PHOTO_LOW, then blur, noise, JPEG.
+PHOTO_LEVELS = (40, 225)
+PHOTO_DEGREES = (0.5, 2.0)
+PHOTO_LOW = 0.6
+PHOTO_BLUR_SIGMA, PHOTO_NOISE_SIGMA, PHOTO_JPEG_QUALITY = 0.03, 8.0, 60
+# lcd: a phone photo of an LCD. Lit segments and background gray levels, the
+# unlit "ghost" segments this many levels darker than the background, then
+# gradient illumination down to LCD_LOW, blur, noise and JPEG.
+LCD_LEVELS = (45, 165)
+LCD_GHOST_DARKER = 12
+LCD_LOW = 0.7
+LCD_BLUR_SIGMA, LCD_NOISE_SIGMA, LCD_JPEG_QUALITY = 0.03, 6.0, 60
+# touching: render with this letter spacing (units of digit height, for
+# synth.render_text) and bridge 1-2 neighbouring pairs with an ink blob of this
+# width and height (units of digit height) at 30-70 % of the digit band.
+TOUCHING_LETTER_SPACING = -0.12
+BLOT_WIDTH, BLOT_HEIGHT = 0.25, 0.15
+BLOT_ROWS = (0.3, 0.7)
+BLOT_PAIRS = (1, 2)
+
+Box = tuple[int, int, int, int]  # (top, left, bottom, right), half-open
+
+
+def _check(gray: np.ndarray, digit_height: float) -> None:
+    if not isinstance(gray, np.ndarray) or gray.ndim != 2 or gray.dtype != np.uint8:
+        what = type(gray).__name__
+        if isinstance(gray, np.ndarray):
+            what = f"{gray.dtype} array of shape {gray.shape}"
+        raise BadImageError(f"gray must be a 2-D uint8 array, got {what}")
+    if gray.size == 0:
+        raise BadImageError(f"gray must not be empty, got shape {gray.shape}")
+    try:
+        h = float(digit_height)
+    except (TypeError, ValueError):
+        h = math.nan
+    if not 4 <= h <= 1000:  # also rejects NaN
+        raise BadArgumentError(f"digit_height must be a number in [4, 1000], got {digit_height!r}")
+
+
+def _to_u8(img: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def remap(gray: np.ndarray, ink: float, paper: float) -> np.ndarray:
+    """Map gray 0 to `ink` and 255 to `paper`, linearly.
+
+    >>> remap(np.array([[0, 255]], np.uint8), 90, 160).tolist()
+    [[90, 160]]
+    """
+    return _to_u8(ink + gray.astype(np.float32) * ((paper - ink) / 255.0))
+
+
+def blur(gray: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur with standard deviation `sigma` pixels (no-op for sigma <= 0)."""
+    if sigma <= 0:
+        return gray.copy()
+    return cv2.GaussianBlur(gray, (0, 0), sigmaX=sigma, sigmaY=sigma,
+                            borderType=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+def add_noise(gray: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Add gaussian noise of `sigma` gray levels, clipped to 0..255."""
+    return _to_u8(gray + rng.normal(0.0, sigma, gray.shape))
+
+
+def jpeg(gray: np.ndarray, quality: int) -> np.ndarray:
+    """Encode as JPEG at `quality` and decode again.
+
+    >>> img = np.tile(np.arange(0, 256, 8, dtype=np.uint8), (16, 1))
+    >>> out = jpeg(img, 30)
+    >>> out.shape == img.shape, out.dtype == np.uint8
+    (True, True)
+    """
+    ok, buf = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else None
+    if out is None:  # pragma: no cover - OpenCV always round-trips a valid uint8 image
+        raise BadImageError("JPEG round trip failed")
+    return np.asarray(out, np.uint8)
+
+
+def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate counter-clockwise by `degrees`, expanding the canvas so nothing is cut.
+
+    The new corners are filled with the paper level, estimated as the median.
+    """
+    rows, cols = gray.shape
+    rad = math.radians(degrees)
+    cos, sin = abs(math.cos(rad)), abs(math.sin(rad))
+    new_cols = math.ceil(cols * cos + rows * sin)
+    new_rows = math.ceil(cols * sin + rows * cos)
+    m = cv2.getRotationMatrix2D(((cols - 1) / 2, (rows - 1) / 2), degrees, 1.0)
+    m[0, 2] += (new_cols - cols) / 2
+    m[1, 2] += (new_rows - rows) / 2
+    paper = float(np.median(gray))
+    return cv2.warpAffine(gray, m, (new_cols, new_rows), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=paper)  # fmt: skip
+
+
+def illumination(shape: tuple[int, int], low: float, rng: np.random.Generator, *,
+                 vignette: float = 0.0) -> np.ndarray:  # fmt: skip
+    """Smooth light field falling from 1.0 to `low` along a random direction.
+
+    ``vignette`` (0..1) is the share of the fall given to a radial term
+    (darker corners) instead of the linear gradient.
+
+    >>> light = illumination((10, 20), 0.35, np.random.default_rng(0))
+    >>> round(float(light.max()), 2), round(float(light.min()), 2)
+    (1.0, 0.35)
+    """
+    rows, cols = shape
+    angle = rng.uniform(0.0, 2 * math.pi)
+    r, c = np.mgrid[0:rows, 0:cols].astype(np.float32)
+    t = r * math.sin(angle) + c * math.cos(angle)
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    rad = ((r - (rows - 1) / 2) / max(rows, 1)) ** 2 + ((c - (cols - 1) / 2) / max(cols, 1)) ** 2
+    rad = rad / max(float(rad.max()), 1e-6)
+    fall = (1 - vignette) * t + vignette * rad
+    fall = (fall - fall.min()) / max(float(fall.max() - fall.min()), 1e-6)
+    return (1.0 - (1.0 - low) * fall).astype(np.float32)
+
+
+def _signed_angle(bounds: tuple[float, float], rng: np.random.Generator) -> float:
+    return float(rng.uniform(*bounds) * rng.choice((-1.0, 1.0)))
+
+
+def ink_pairs(gray: np.ndarray, *, digit_height: float) -> list[tuple[Box, Box]]:
+    """Boxes of neighbouring tall ink components that do not touch yet.
+
+    Components are found at the mid-gray threshold (dark ink); those at least
+    half a digit tall are sorted by column and paired with the next one when
+    they overlap vertically and the gap is below a quarter digit height
+    (a word space is wider).
+    """
+    mask = (gray < (int(gray.min()) + int(gray.max())) / 2).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    boxes = sorted(
+        (int(s[cv2.CC_STAT_TOP]), int(s[cv2.CC_STAT_LEFT]),
+         int(s[cv2.CC_STAT_TOP] + s[cv2.CC_STAT_HEIGHT]),
+         int(s[cv2.CC_STAT_LEFT] + s[cv2.CC_STAT_WIDTH]))
+        for s in stats[1:n] if s[cv2.CC_STAT_HEIGHT] >= 0.5 * digit_height
+    )  # fmt: skip
+    boxes.sort(key=lambda b: b[1])
+    return [(a, b) for a, b in itertools.pairwise(boxes)
+            if min(a[2], b[2]) > max(a[0], b[0]) and b[1] - a[3] < 0.25 * digit_height]  # fmt: skip
+
+
+def blot(gray: np.ndarray, pairs: Sequence[tuple[Box, Box]], rng: np.random.Generator, *,
+         digit_height: float) -> np.ndarray:  # fmt: skip
+    """Join 1-2 of the neighbouring glyph `pairs` with a filled ink ellipse.
+
+    For each chosen pair a row is drawn between 30 % and 70 % of their joint
+    band; the ellipse (``BLOT_WIDTH`` x ``BLOT_HEIGHT`` digit heights, wider
+    if the gap needs it) is centred between the two glyphs' ink on that row
+    and painted with the darkest gray of the image.
+
+    Parameters
+    ----------
+    gray : numpy.ndarray
+        2-D uint8 image, dark ink on light paper.
+    pairs : sequence of (Box, Box)
+        Candidate neighbours, each box ``(top, left, bottom, right)``.
+    rng : numpy.random.Generator
+        Picks the pairs and the rows.
+    digit_height : float
+        Digit height in pixels.
+
+    Examples
+    --------
+    >>> img = np.full((20, 30), 255, np.uint8)
+    >>> img[4:16, 5:10] = 0
+    >>> img[4:16, 13:18] = 0
+    >>> out = blot(img, [((4, 5, 16, 10), (4, 13, 16, 18))], np.random.default_rng(0),
+    ...            digit_height=12)
+    >>> bool((out[4:16, 10:13] == 0).all(axis=1).any())
+    True
+    """
+    _check(gray, digit_height)
+    out = gray.copy()
+    if not pairs:
+        return out
+    ink = int(gray.min())
+    dark = gray < (ink + int(gray.max())) / 2
+    count = min(len(pairs), int(rng.integers(BLOT_PAIRS[0], BLOT_PAIRS[1] + 1)))
+    half_h = max(1.0, BLOT_HEIGHT * digit_height / 2)
+    for k in sorted(rng.choice(len(pairs), size=count, replace=False).tolist()):
+        (t0, l0, b0, r0), (t1, l1, b1, r1) = pairs[k]
+        top, bottom = min(t0, t1), max(b0, b1)
+        row = top + rng.uniform(*BLOT_ROWS) * (bottom - top)
+        band = slice(max(0, math.floor(row - half_h)), math.ceil(row + half_h) + 1)
+        left_ink = np.flatnonzero(dark[band, l0:r0].any(axis=0))
+        right_ink = np.flatnonzero(dark[band, l1:r1].any(axis=0))
+        x0 = l0 + int(left_ink[-1]) + 1 if left_ink.size else r0
+        x1 = l1 + int(right_ink[0]) if right_ink.size else l1
+        half_w = max(BLOT_WIDTH * digit_height, abs(x1 - x0) + 0.1 * digit_height) / 2
+        shift = 4  # sub-pixel precision bits for cv2.ellipse
+        centre = (round((x0 + x1) / 2 * 2**shift), round(row * 2**shift))
+        axes = (round(half_w * 2**shift), round(half_h * 2**shift))
+        cv2.ellipse(out, centre, axes, 0, 0, 360, ink, -1, cv2.LINE_AA, shift)
+    return out
+
+
+def degrade(gray: np.ndarray, condition: str, rng: np.random.Generator, *, digit_height: float,
+            ghost: np.ndarray | None = None,
+            pairs: Sequence[tuple[Box, Box]] | None = None) -> np.ndarray:  # fmt: skip
+    """Apply one real-world `condition` to a dark-on-light gray image.
+
+    Parameters
+    ----------
+    gray : numpy.ndarray
+        2-D uint8 image, dark ink (about 0) on light paper (about 255).
+    condition : str
+        One of :data:`CONDITIONS`; see the module constants for the strengths.
+    rng : numpy.random.Generator
+        Source of all randomness (noise, angles, light direction, blob places).
+    digit_height : float
+        Digit height in pixels, 4 to 1000; blur and blobs scale with it.
+    ghost : numpy.ndarray, optional
+        ``lcd`` only: same-shape rendering of all segments on (e.g. ``"8888"``),
+        drawn ``LCD_GHOST_DARKER`` levels darker than the background.
+    pairs : sequence of (Box, Box), optional
+        ``touching`` only: neighbouring glyph boxes that may be joined
+        (default: found with :func:`ink_pairs`). ``touching`` adds the blobs
+        only; render with ``TOUCHING_LETTER_SPACING`` to crowd the glyphs too.
+
+    Returns
+    -------
+    numpy.ndarray
+        2-D uint8 image; same shape except for ``rotate`` and ``photo``.
+
+    Examples
+    --------
+    >>> page = np.full((30, 40), 255, np.uint8)
+    >>> page[5:25, 10:14] = 0
+    >>> out = degrade(page, "inverted", np.random.default_rng(1), digit_height=20)
+    >>> int(out[0, 0]), int(out[10, 11])
+    (25, 235)
+    """
+    if condition not in CONDITIONS:
+        raise BadArgumentError(f"condition must be one of {', '.join(CONDITIONS)}; "
+                               f"got {condition!r}")  # fmt: skip
+    _check(gray, digit_height)
+    if ghost is not None and (condition != "lcd" or ghost.shape != gray.shape):
+        raise BadArgumentError(f"ghost must be a {gray.shape} image and is used by 'lcd' only; "
+                               f"got shape {ghost.shape} for {condition!r}")  # fmt: skip
+    if pairs is not None and condition != "touching":
+        raise BadArgumentError(f"pairs is used by 'touching' only, got it for {condition!r}")
+    h = float(digit_height)
+    if condition == "clean":
+        return gray.copy()
+    if condition == "blur":
+        return blur(gray, BLUR_SIGMA * h)
+    if condition == "noise":
+        return add_noise(gray, NOISE_SIGMA, rng)
+    if condition == "jpeg":
+        return jpeg(gray, JPEG_QUALITY)
+    if condition == "rotate":
+        return rotate(gray, _signed_angle(ROTATE_DEGREES, rng))
+    if condition == "lowcontrast":
+        return remap(gray, *LOWCONTRAST_LEVELS)
+    if condition == "inverted":
+        return remap(255 - gray, INVERTED_LEVELS[1], INVERTED_LEVELS[0])
+    if condition == "uneven":
+        return _to_u8(gray * illumination(gray.shape, UNEVEN_LOW, rng))
+    if condition == "scan":
+        out = add_noise(blur(gray, SCAN_BLUR_SIGMA * h), SCAN_NOISE_SIGMA, rng)
+        return jpeg(out, SCAN_JPEG_QUALITY)
+    if condition == "photo":
+        out = rotate(remap(gray, *PHOTO_LEVELS), _signed_angle(PHOTO_DEGREES, rng))
+        out = _to_u8(out * illumination(out.shape, PHOTO_LOW, rng, vignette=0.4))
+        out = add_noise(blur(out, PHOTO_BLUR_SIGMA * h), PHOTO_NOISE_SIGMA, rng)
+        return jpeg(out, PHOTO_JPEG_QUALITY)
+    if condition == "lcd":
+        return _lcd(gray, ghost, rng, h)
+    found = ink_pairs(gray, digit_height=h) if pairs is None else pairs
+    return blot(gray, found, rng, digit_height=h)
+
+
+def _lcd(gray: np.ndarray, ghost: np.ndarray | None, rng: np.random.Generator,
+         h: float) -> np.ndarray:  # fmt: skip
+    segment, background = LCD_LEVELS
+    out = np.full(gray.shape, float(background), np.float32)
+    if ghost is not None:
+        out -= LCD_GHOST_DARKER * (1.0 - ghost.astype(np.float32) / 255.0)
+    lit = 1.0 - gray.astype(np.float32) / 255.0
+    out = out * (1.0 - lit) + segment * lit
+    out = _to_u8(out * illumination(gray.shape, LCD_LOW, rng))
+    out = add_noise(blur(out, LCD_BLUR_SIGMA * h), LCD_NOISE_SIGMA, rng)
+    return jpeg(out, LCD_JPEG_QUALITY)
+
+
+__all__ = ["CONDITIONS", "add_noise", "blot", "blur", "degrade", "illumination", "ink_pairs",
+           "jpeg", "remap", "rotate"]  # fmt: skip

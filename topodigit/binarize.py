@@ -36,6 +36,76 @@ INK_PERCENTILE = 75
 
 INK_CHOICES = ("auto", "dark", "light")
 
+#: Uneven light: the image is cut into a GRID x GRID array of blocks; in each
+#: the PAPER_PERCENTILE nearest the paper side is taken as its paper level ...
+GRID = 8
+PAPER_PERCENTILE = 5
+#: ... the paper level of each block (that percentile on the paper side) is
+#: fitted by a quadratic surface, refitted FIT_ROUNDS times without blocks
+#: more than FIT_SPREAD robust deviations on the ink side (blocks all ink) ...
+FIT_ROUNDS = 3
+FIT_SPREAD = 2.5
+#: ... and the image is evened out when the fitted paper varies by more than
+#: this share of the contrast between paper and ink.
+UNEVEN_RANGE = 0.25
+#: Evened-out dark-on-light images put paper at this level.
+EVEN_PAPER = 235
+
+
+def _design(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], -1)
+
+
+def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, float]:
+    """Fit the paper's brightness with a smooth surface.
+
+    Returns the surface at full size (float32) and the largest contrast between
+    paper and ink in a block (gray levels). ``dark`` says the ink is darker
+    than the paper.
+    """
+    h, w = gray.shape
+    grid = max(1, min(GRID, h // 4, w // 4))
+    bh, bw = h // grid, w // grid
+    blocks = gray[:bh * grid, :bw * grid].reshape(grid, bh, grid, bw).swapaxes(1, 2)
+    blocks = blocks.reshape(grid * grid, bh * bw)
+    lo, hi = np.percentile(blocks, [PAPER_PERCENTILE, 100 - PAPER_PERCENTILE], axis=1)
+    paper, ink = (hi, lo) if dark else (lo, hi)
+    rr, cc = np.mgrid[0:grid, 0:grid]
+    a = _design((rr.ravel() + 0.5) / grid, (cc.ravel() + 0.5) / grid)
+    keep = np.ones(len(paper), bool)
+    coef = np.zeros(6)
+    for _ in range(FIT_ROUNDS):
+        ak = a[keep]
+        coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
+        resid = paper - a @ coef
+        spread = 1.4826 * float(np.median(np.abs(resid[keep]))) + 1.0
+        keep = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
+        if keep.sum() < 6:
+            keep[:] = True
+    c = coef.astype(np.float32)
+    r = ((np.arange(h, dtype=np.float32) + 0.5) / (bh * grid))[:, None]
+    q = ((np.arange(w, dtype=np.float32) + 0.5) / (bw * grid))[None, :]
+    surface = c[0] + c[1] * r + c[3] * r * r + (c[2] + c[4] * r) * q + c[5] * q * q
+    contrast = float(np.max(np.abs(paper - ink)))
+    return surface, contrast
+
+
+def even_out(gray: np.ndarray, *, dark: bool = True) -> np.ndarray:
+    """Remove a smooth lighting gradient from an image, if it has a strong one.
+
+    Dark ink is divided by the paper's brightness (light falls on paper and ink
+    alike); light ink (a lit display) has the background subtracted.
+    """
+    surface, contrast = paper_surface(gray, dark=dark)
+    if contrast <= 0 or float(np.ptp(surface)) <= UNEVEN_RANGE * contrast:
+        return gray
+    g = gray.astype(np.float32)
+    if dark:
+        out = EVEN_PAPER * g / np.maximum(surface, 1.0)
+    else:
+        out = g - surface + float(np.percentile(surface, 5))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
 
 class Binarized(NamedTuple):
     """Result of :func:`binarize`."""
@@ -88,6 +158,10 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
         if abs(dark_border - BORDER_MAJORITY) < 0.05:
             dark_border = float(np.mean(gray <= level))
         ink = "light" if dark_border > BORDER_MAJORITY else "dark"
+    even = even_out(gray, dark=ink == "dark")
+    if even is not gray:
+        gray = even
+        level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if ink == "dark":
         ink_img = 255 - gray
         otsu = 255 - int(level) - 1
@@ -104,4 +178,22 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
     return Binarized(ink_img > threshold, ink_img, threshold, polarity, paper_level, ink_level)
 
 
-__all__ = ["Binarized", "binarize"]
+def edges(bw: Binarized, *, inner: float = 0.2, outer: float = 0.65) -> tuple[float, float]:
+    """Width in pixels of the ink's edge ramp, and of its strokes.
+
+    The ramp is the count of pixels between the ``inner`` and ``outer`` levels
+    (fractions from paper to ink) per pixel of the ink outline: crisp
+    anti-aliased text gives under a pixel, blur widens it with its radius. The
+    stroke width is twice the ink area over the outline length.
+    """
+    body = bw.mask.astype(np.uint8)
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    area = int(body.sum())
+    outline = area - int(cv2.erode(body, cross).sum())
+    if not outline:
+        return 0.0, 0.0
+    ramp = int(np.count_nonzero((bw.ink > bw.level(inner)) & (bw.ink <= bw.level(outer))))
+    return ramp / outline, 2.0 * area / outline
+
+
+__all__ = ["Binarized", "binarize", "edges", "even_out"]

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from topodigit import rules, topology
-from topodigit.binarize import INK_CHOICES, binarize
+from topodigit.binarize import INK_CHOICES, binarize, edges
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
 from topodigit.layout import arrange
@@ -32,6 +32,17 @@ CROP_PAD = 2
 SHARP_FRACTION = 0.4
 #: ... and again at this fainter level, for hairline joins (see topology.measure).
 FAINT_FRACTION = 0.2
+#: A blurred image (ink edges ramp over at least BLURRY_RAMP pixels and
+#: BLURRY_RAMP_STROKES stroke widths; crisp text measured under 0.6 px or 0.06
+#: strokes at 18-128 px, gaussian blur of 0.05 digit heights over 0.8 px and
+#: 0.24 strokes) is thresholded nearer the ink, so blur does not fill the mouths
+#: of 6 and 9.
+BLURRY_RAMP = 0.8
+BLURRY_RAMP_STROKES = 0.2
+#: Hairlines (strokes under this many pixels) are all ramp; they are not blur.
+BLURRY_STROKE = 2.5
+BLURRY_SHARP = 0.6
+BLURRY_FAINT = 0.4
 
 
 @dataclass(frozen=True)
@@ -80,20 +91,18 @@ def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int 
     return crop
 
 
-def glyph_masks(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Resample one crop and threshold it at the ``sharp`` and ``faint`` levels.
+def glyph_masks(crop: np.ndarray, *levels: float, norm_height: int) -> list[np.ndarray]:
+    """Resample one crop and threshold it at each of ``levels`` (loosest last).
 
-    Both masks are cut to the faint mask's ink box.
+    All masks are cut to the loosest mask's ink box.
     """
     img = topology.resample(crop, height=norm_height)
-    loose = img > faint
+    loose = img > levels[-1]
     rows = np.flatnonzero(loose.any(axis=1))
     cols = np.flatnonzero(loose.any(axis=0))
     if len(rows):
         img = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-        loose = loose[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    return img > sharp, loose
+    return [img > level for level in levels]
 
 
 def classify_crop(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
@@ -128,6 +137,9 @@ def read(image: Any, *, ink: str | None = None, config: ReaderConfig | None = No
     bw = binarize(gray, ink=cfg.ink)
     seg = segment(bw.mask, max_components=cfg.max_components)
     sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
+    ramp, stroke = edges(bw)
+    if ramp >= BLURRY_RAMP and BLURRY_RAMP_STROKES * stroke <= ramp and stroke >= BLURRY_STROKE:
+        sharp, faint = bw.level(BLURRY_SHARP), bw.level(BLURRY_FAINT)
     lines = []
     for regions in seg.lines:
         lay = arrange(regions, seg.labels, seven_segment=seg.seven_segment)

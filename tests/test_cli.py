@@ -33,7 +33,7 @@ def digits_png(tmp_path: Path, text: str = "1234", name: str = "digits.png") -> 
 
 def fake_read(chars: str, lines: int = 1) -> Any:
     """A stand-in for pipeline.read returning ``chars`` on each of ``lines`` lines."""
-    def read(image: np.ndarray, *, ink: str = "auto") -> Reading:
+    def read(image: np.ndarray, *, ink: str = "auto", roi: Any = None) -> Reading:
         glyphs = tuple(Glyph(Box(5, 5 + 10 * i, 15, 12 + 10 * i), c, 0.9, "rules", "fake", "")
                        for i, c in enumerate(chars))
         return Reading(lines=(Line(glyphs),) * lines, shape=(image.shape[0], image.shape[1]))
@@ -154,7 +154,9 @@ def test_annotate_to_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.parametrize("argv", [[], ["frobnicate"], ["read"], ["read", "x.png", "--ink", "red"],
-                                  ["read", "x.png", "--nope"], ["--bogus"]])
+                                  ["read", "x.png", "--nope"], ["--bogus"],
+                                  ["read", "x.png", "--roi", "1,2,3"],
+                                  ["read", "x.png", "--roi", "a,b,c,d"]])
 def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     out, err = capsys.readouterr()
@@ -189,3 +191,17 @@ def test_python_dash_m(tmp_path: Path) -> None:
         assert done.returncode == code, done.stderr
         if code == 2:
             assert "broken.png" in one_error_line(done.stderr)
+
+
+def test_roi_reads_only_the_rectangle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = digits_png(tmp_path, "1234")  # glyphs start at x=30, 45 px apart
+    assert main(["read", str(path), "--roi", "0,0,120,120", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["text"] == "12"
+    assert record["shape"] == [120, 240]  # still the whole image
+
+
+def test_roi_outside_the_image_is_one_error_line(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["read", str(digits_png(tmp_path)), "--roi", "0,0,9999,50"]) == 2
+    assert "roi" in one_error_line(capsys.readouterr().err)

@@ -96,3 +96,27 @@ def test_forced_polarity_and_bad_options() -> None:
 def test_blank_image_reads_nothing() -> None:
     reading = topodigit.read(np.full((40, 60), 200, np.uint8))
     assert reading.text == "" and reading.glyphs == () and reading.unreadable == 0
+
+
+def test_roi_reads_a_rectangle_and_keeps_whole_image_boxes() -> None:
+    path = FIXTURES / "clean" / "dejavu-sans-regular" / "32" / "sheet.png"
+    truth = path.with_suffix(".txt").read_text().split("\n")
+    whole = topodigit.read(path)
+    second = whole.lines[1]
+    b = second.box
+    assert b is not None
+    part = topodigit.read(path, roi=(b.left - 3, b.top - 3, b.right + 3, b.bottom + 3))
+    assert part.text == truth[1]
+    assert [g.box for g in part.glyphs] == [g.box for g in second.glyphs]
+    assert part.shape == whole.shape
+
+
+@pytest.mark.parametrize("roi", [(0, 0, 0, 10), (5, 5, 4, 20), (-1, 0, 10, 10), (0, 0, 10, 10**6),
+                                 (0, 0, 10), "0,0,10,10", (0.5, 0, 10, 10), None])
+def test_bad_roi_is_a_typed_error(roi: object) -> None:
+    image = np.full((50, 60), 255, np.uint8)
+    if roi is None:
+        assert topodigit.read(image, roi=roi).text == ""
+        return
+    with pytest.raises(topodigit.BadArgumentError, match="roi"):
+        topodigit.read(image, roi=roi)

@@ -1,6 +1,7 @@
 """Command line: the only module that prints and picks exit codes.
 
-``topodigit read IMG... [--json] [--annotate OUT.png] [--ink dark|light|auto]``
+``topodigit read IMG... [--json] [--annotate OUT.png] [--ink dark|light|auto]
+[--roi X0,Y0,X1,Y1]``
 
 stdout carries results only; errors go to stderr as one line each.
 Exit codes: 0 every glyph read, 1 some glyph unreadable (``?``), 2 bad input.
@@ -76,6 +77,9 @@ def _parser() -> _Parser:
                            help="write the image with boxes and labels (one image only)")
     read_verb.add_argument("--ink", choices=("dark", "light", "auto"), default="auto",
                            help="ink darker or lighter than the paper (default: auto)")
+    read_verb.add_argument("--roi", type=_roi, metavar="X0,Y0,X1,Y1",
+                           help="read only this rectangle of each image (pixels; X1, Y1 "
+                                "exclusive); boxes stay in whole-image coordinates")
     read_verb.set_defaults(run=_run_read)
     return parser
 
@@ -88,7 +92,7 @@ def _run_read(args: argparse.Namespace) -> int:
     for path in args.images:
         try:
             image = load_image(path)
-            reading = read(image, ink=args.ink)
+            reading = read(image, ink=args.ink, roi=args.roi)
             if args.annotate:
                 save_image(args.annotate, annotate(image, reading))
         except TopodigitError as exc:
@@ -113,6 +117,17 @@ def _print_reading(path: str, reading: Reading, *, as_json: bool, header: bool,
         print(f"==> {path} <==")
     if reading.text:
         print(reading.text)
+
+
+def _roi(text: str) -> tuple[int, ...]:
+    parts = text.split(",")
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise argparse.ArgumentTypeError(f"must be four integers X0,Y0,X1,Y1, got {text!r}")
+    return values
 
 
 def _fail(message: str) -> int:

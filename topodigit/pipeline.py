@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,11 +19,12 @@ import cv2
 import numpy as np
 
 from topodigit import rules, topology
-from topodigit.binarize import INK_CHOICES, binarize, edges
+from topodigit.binarize import INK_CHOICES, Binarized, binarize, edges
+from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
 from topodigit.layout import arrange
-from topodigit.results import Glyph, Line, Reading, Topology, Verdict
+from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.segment import MAX_COMPONENTS, Region, segment
 
 #: Pixels of context kept around a glyph before resampling.
@@ -59,12 +61,15 @@ class ReaderConfig:
         Cap on connected components examined per image.
     keep_topology : bool
         Attach each glyph's :class:`~topodigit.results.Topology` to the result.
+    deskew : bool
+        Straighten lines tilted by up to 6 degrees before reading.
     """
 
     ink: str = "auto"
     norm_height: int = topology.NORM_HEIGHT
     max_components: int = MAX_COMPONENTS
     keep_topology: bool = True
+    deskew: bool = True
 
     def __post_init__(self) -> None:
         if self.ink not in INK_CHOICES:
@@ -113,28 +118,25 @@ def classify_crop(crop: np.ndarray, sharp: float, faint: float, *, norm_height: 
     return topo, rules.classify(topo)
 
 
-def read(image: Any, *, ink: str | None = None, config: ReaderConfig | None = None) -> Reading:
-    """Read the digits in an image.
+def check_roi(roi: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Validate ``roi`` = (x0, y0, x1, y1) in pixels against an image ``shape``."""
+    h, w = shape
+    try:
+        x0, y0, x1, y1 = (int(v) for v in roi)
+        exact = all(float(v) == int(v) for v in roi)
+    except (TypeError, ValueError, OverflowError):
+        raise BadArgumentError(f"roi must be four integers X0,Y0,X1,Y1, got {roi!r}") from None
+    if not exact:
+        raise BadArgumentError(f"roi must be four integers X0,Y0,X1,Y1, got {roi!r}")
+    if not (0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h):
+        raise BadArgumentError(
+            f"roi {x0},{y0},{x1},{y1} must satisfy 0 <= X0 < X1 <= {w} and 0 <= Y0 < Y1 <= {h}"
+            f" (the image is {w}x{h})")
+    return x0, y0, x1, y1
 
-    Parameters
-    ----------
-    image : path, bytes, ndarray or PIL.Image
-        Anything :func:`topodigit.load_image` accepts.
-    ink : {"auto", "dark", "light"}, optional
-        Overrides ``config.ink``.
-    config : ReaderConfig, optional
-        Further options.
 
-    Returns
-    -------
-    Reading
-        Lines top to bottom, glyphs left to right, each with its reason.
-    """
-    cfg = config or ReaderConfig()
-    if ink is not None:
-        cfg = replace(cfg, ink=ink)
-    gray = load_image(image)
-    bw = binarize(gray, ink=cfg.ink)
+def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
+    """Segment, lay out and classify; returns the lines and the truncation flag."""
     seg = segment(bw.mask, max_components=cfg.max_components)
     sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
     ramp, stroke = edges(bw)
@@ -160,11 +162,65 @@ def read(image: Any, *, ink: str | None = None, config: ReaderConfig | None = No
                 space_before=token.space_before))
         if glyphs:
             lines.append(Line(tuple(glyphs)))
+    return lines, seg.truncated
+
+
+def _move(lines: list[Line], where: Callable[[Box], Box]) -> list[Line]:
+    return [Line(tuple(replace(g, box=where(g.box)) for g in line.glyphs)) for line in lines]
+
+
+def read(image: Any, *, ink: str | None = None, roi: Any = None,
+         config: ReaderConfig | None = None) -> Reading:
+    """Read the digits in an image.
+
+    Parameters
+    ----------
+    image : path, bytes, ndarray or PIL.Image
+        Anything :func:`topodigit.load_image` accepts.
+    ink : {"auto", "dark", "light"}, optional
+        Overrides ``config.ink``.
+    roi : (x0, y0, x1, y1), optional
+        Read only this rectangle (pixels, x1/y1 exclusive). Boxes in the result
+        are still in whole-image coordinates.
+    config : ReaderConfig, optional
+        Further options.
+
+    Returns
+    -------
+    Reading
+        Lines top to bottom, glyphs left to right, each with its reason.
+
+    Raises
+    ------
+    BadImageError
+        The image cannot be loaded.
+    BadArgumentError
+        An option is invalid (e.g. a ``roi`` outside the image).
+    """
+    cfg = config or ReaderConfig()
+    if ink is not None:
+        cfg = replace(cfg, ink=ink)
+    whole = load_image(image)
+    shape = (int(whole.shape[0]), int(whole.shape[1]))
+    x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
+    gray = whole[y0:y1, x0:x1]
+    bw = binarize(gray, ink=cfg.ink)
     notes = []
-    if seg.truncated:
+    angle = estimate_skew(bw.mask, max_components=cfg.max_components) if cfg.deskew else 0.0
+    if angle:
+        paper = int(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
+        turned, matrix = rotate(gray, angle, fill=paper)
+        bw = binarize(turned, ink="dark" if bw.polarity == "dark-on-light" else "light")
+        notes.append(f"deskewed: lines were tilted {angle:+.2f} degrees")
+    lines, truncated = _read_lines(bw, cfg)
+    if angle:
+        lines = _move(lines, lambda b: Box(*unrotate_box(
+            (b.top, b.left, b.bottom, b.right), matrix, gray.shape[:2])))
+    if x0 or y0:
+        lines = _move(lines, lambda b: Box(b.top + y0, b.left + x0, b.bottom + y0, b.right + x0))
+    if truncated:
         notes.append(f"only the {cfg.max_components} largest components were examined")
-    return Reading(lines=tuple(lines), shape=(int(gray.shape[0]), int(gray.shape[1])),
-                   polarity=bw.polarity, notes=tuple(notes))
+    return Reading(lines=tuple(lines), shape=shape, polarity=bw.polarity, notes=tuple(notes))
 
 
-__all__ = ["ReaderConfig", "classify_crop", "glyph_crop", "read"]
+__all__ = ["ReaderConfig", "check_roi", "classify_crop", "glyph_crop", "read"]

@@ -201,8 +201,8 @@ def blot(gray: np.ndarray, pairs: Sequence[tuple[Box, Box]], rng: np.random.Gene
 
     For each chosen pair a row is drawn between 30 % and 70 % of their joint
     band; the ellipse (``BLOT_WIDTH`` x ``BLOT_HEIGHT`` digit heights, wider
-    if the gap needs it) is centred between the two glyphs' ink on that row
-    and painted with the darkest gray of the image.
+    if the gap needs it) is centred between the two glyphs' ink on that row,
+    overlaps each by a little, and is painted with the darkest gray of the image.
 
     Parameters
     ----------
@@ -237,12 +237,16 @@ def blot(gray: np.ndarray, pairs: Sequence[tuple[Box, Box]], rng: np.random.Gene
         (t0, l0, b0, r0), (t1, l1, b1, r1) = pairs[k]
         top, bottom = min(t0, t1), max(b0, b1)
         row = top + rng.uniform(*BLOT_ROWS) * (bottom - top)
-        band = slice(max(0, math.floor(row - half_h)), math.ceil(row + half_h) + 1)
-        left_ink = np.flatnonzero(dark[band, l0:r0].any(axis=0))
-        right_ink = np.flatnonzero(dark[band, l1:r1].any(axis=0))
-        x0 = l0 + int(left_ink[-1]) + 1 if left_ink.size else r0
-        x1 = l1 + int(right_ink[0]) if right_ink.size else l1
-        half_w = max(BLOT_WIDTH * digit_height, abs(x1 - x0) + 0.1 * digit_height) / 2
+        band = slice(max(0, math.floor(row) - 1), math.ceil(row) + 1)  # the blob's middle rows
+        # look for each glyph's ink only where the other cannot be (slanted glyphs
+        # overlap), `guard` px clear of the other's box in case a box is a bit off
+        guard = max(2, round(0.04 * digit_height))
+        left_ink = np.flatnonzero(dark[band, l0 : max(l0, l1 - guard)].any(axis=0))
+        right_ink = np.flatnonzero(dark[band, min(r0 + guard, r1) : r1].any(axis=0))
+        x0 = l0 + int(left_ink[-1]) + 1 if left_ink.size else min(r0, l1)
+        x1 = min(r0 + guard, r1) + int(right_ink[0]) if right_ink.size else max(r0, l1)
+        grip = max(2.0, 0.08 * digit_height)  # overlap with each glyph's ink
+        half_w = max(BLOT_WIDTH * digit_height / 2, abs(x1 - x0) / 2 + grip)
         shift = 4  # sub-pixel precision bits for cv2.ellipse
         centre = (round((x0 + x1) / 2 * 2**shift), round(row * 2**shift))
         axes = (round(half_w * 2**shift), round(half_h * 2**shift))

@@ -18,7 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from topodigit import rules, topology
+from topodigit import cuts, rules, topology
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, edges
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
@@ -27,6 +27,9 @@ from topodigit.layout import arrange
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.segment import MAX_COMPONENTS, Region, segment
 
+#: Touching glyphs: a cut takes out the thin bridge around it (a blot), up to
+#: this share of a glyph width each side.
+BRIDGE_REACH = 0.15
 #: Pixels of context kept around a glyph before resampling.
 CROP_PAD = 2
 #: Glyphs are thresholded this far from paper to solid ink after resampling;
@@ -146,23 +149,64 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
     for regions in seg.lines:
         lay = arrange(regions, seg.labels, seven_segment=seg.seven_segment)
         glyphs = []
-        for token in lay.tokens:
+        tokens = list(lay.tokens)
+        k = 0
+        while k < len(tokens):
+            token = tokens[k]
             region = token.region
             if token.char is not None:
                 glyphs.append(Glyph(box=region.box, char=token.char, confidence=1.0,
                                     method="layout", rule=token.rule, reason=token.reason,
                                     space_before=token.space_before))
+                k += 1
                 continue
-            crop = glyph_crop(bw.ink, seg.labels, region)
-            topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
-            glyphs.append(Glyph(
-                box=region.box, char=verdict.char, confidence=verdict.confidence,
-                method=verdict.method, rule=verdict.rule, reason=verdict.reason,
-                candidates=verdict.candidates, topology=topo if cfg.keep_topology else None,
-                space_before=token.space_before))
+            run = 1  # pieces of one region cut apart (touching glyphs) follow each other
+            while k + run < len(tokens) and tokens[k + run].region.labels == region.labels:
+                run += 1
+            group = tokens[k:k + run]
+            if run > 1:
+                read_pieces = _read_touching([t.region for t in group], bw, seg.labels,
+                                             sharp, faint, cfg)
+            else:
+                crop = glyph_crop(bw.ink, seg.labels, region)
+                topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
+                read_pieces = [(region.box, topo, verdict)]
+            for token, (box, topo, verdict) in zip(group, read_pieces, strict=True):
+                glyphs.append(Glyph(
+                    box=box, char=verdict.char, confidence=verdict.confidence,
+                    method=verdict.method, rule=verdict.rule, reason=verdict.reason,
+                    candidates=verdict.candidates,
+                    topology=topo if cfg.keep_topology else None,
+                    space_before=token.space_before))
+            k += run
         if glyphs:
             lines.append(Line(tuple(glyphs)))
     return lines, seg.truncated
+
+
+def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
+                   faint: float, cfg: ReaderConfig) -> list[tuple[Box, Topology, Verdict]]:
+    """Read the pieces of one region cut apart, each cut widened to the whole thin
+    bridge around it (see :mod:`topodigit.cuts`)."""
+    whole = pieces[0].box
+    for p in pieces[1:]:
+        whole = whole.union(p.box)
+    own = np.isin(labels[whole.top:whole.bottom, whole.left:whole.right], pieces[0].labels)
+    prof = cuts.profile(own)
+    reach = max(1, round(BRIDGE_REACH * whole.width / len(pieces)))
+    spans, start = [], 0
+    for p in pieces[:-1]:
+        lo, hi = cuts.bridge(prof, p.box.right - whole.left, reach=reach)
+        spans.append((start, lo))
+        start = hi
+    spans.append((start, own.shape[1]))
+    out = []
+    for (c0, c1), piece in zip(spans, pieces, strict=True):
+        box = cuts.piece_box(own, whole, c0, c1) or piece.box
+        crop = glyph_crop(bw.ink, labels, Region(box, piece.labels))
+        topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
+        out.append((box, topo, verdict))
+    return out
 
 
 def _move(lines: list[Line], where: Callable[[Box], Box]) -> list[Line]:

@@ -1,0 +1,146 @@
+"""Seven-segment decoding tested on hand-drawn segment arrays: no fonts involved."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from topodigit import sevenseg
+from topodigit.errors import BadArgumentError
+
+H, W, T, GAP = 40, 24, 4, 1
+CASES = [(ch, lit) for ch, sets in sevenseg.DIGIT_SEGMENTS.items() for lit in sets]
+
+
+def draw(lit: str, *, h: int = H, w: int = W, t: int = T, gap: int = GAP,
+         shear: float = 0.0) -> np.ndarray:
+    """Paint the bars of ``lit`` into an h x w cell, gaps at the joins, sheared to the right.
+
+    Horizontal bars (a, g, d) run between the upright ones; upright bars (f, b,
+    e, c) fill the upper and lower halves; ``gap`` px separate neighbours.
+    """
+    mid = h // 2
+    inner = slice(t + gap, w - t - gap)
+    upper, lower = slice(gap, mid - gap), slice(mid + gap, h - gap)
+    bars = {"a": (slice(0, t), inner), "g": (slice(mid - t // 2, mid - t // 2 + t), inner),
+            "d": (slice(h - t, h), inner), "f": (upper, slice(0, t)), "b": (upper, slice(w - t, w)),
+            "e": (lower, slice(0, t)), "c": (lower, slice(w - t, w))}
+    cell = np.zeros((h, w), bool)
+    for seg in lit:
+        cell[bars[seg]] = True
+    rr, cc = np.nonzero(cell)
+    out = np.zeros((h, w + math.ceil(abs(shear) * h) + 1), bool)
+    shift = np.round(shear * (h - 1 - rr)).astype(int)
+    out[rr, cc + shift - min(0, int(shift.min()))] = True
+    return out
+
+
+def ink_box(mask: np.ndarray) -> np.ndarray:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+def test_table_is_data_over_the_seven_segments() -> None:
+    sets = [lit for _, lit in CASES]
+    assert len(sets) == len(set(sets))
+    assert all(set(lit) <= set(sevenseg.SEGMENTS) for lit in sets)
+    assert set(sevenseg.DIGIT_SEGMENTS) == set("0123456789-")
+
+
+@pytest.mark.parametrize(("char", "lit"), CASES)
+def test_drawn_digit_decodes_upright(char: str, lit: str) -> None:
+    r = sevenseg.decode(ink_box(draw(lit)), height=H, cell_width=W)
+    assert (r.lit, r.verdict.char) == (lit, char)
+    assert r.verdict.confidence == 1.0
+    assert r.verdict.method == "segments" and r.verdict.rule == "seven-segment"
+    assert r.verdict.reason.endswith(f"→ {char}")
+    assert r.verdict.candidates[0] == char
+    assert len(r.levels) == 7 and all(0.0 <= x <= 1.0 for x in r.levels)
+    assert r.fit > 0.8
+
+
+@pytest.mark.parametrize(("char", "lit"), CASES)
+def test_drawn_digit_decodes_without_line_context(char: str, lit: str) -> None:
+    assert sevenseg.decode(draw(lit)).verdict.char == char
+
+
+@pytest.mark.parametrize(("char", "lit"), CASES)
+@pytest.mark.parametrize("shear", [0.18, -0.1])
+def test_sheared_digit_decodes_with_its_slant(char: str, lit: str, shear: float) -> None:
+    glyph = ink_box(draw(lit, shear=shear))
+    r = sevenseg.decode(glyph, height=H, cell_width=W + abs(shear) * H, slant=shear)
+    assert (r.lit, r.verdict.char) == (lit, char)
+    assert r.fit > 0.8
+
+
+def test_unsheared_italic_eight_needs_its_slant() -> None:
+    glyph = ink_box(draw("abcdefg", shear=0.35))
+    assert sevenseg.decode(glyph, slant=0.35).verdict.char == "8"
+    assert sevenseg.decode(glyph).fit < sevenseg.decode(glyph, slant=0.35).fit
+
+
+@pytest.mark.parametrize("shear", [0.0, 0.1, 0.2, -0.15])
+def test_estimate_slant_recovers_the_shear(shear: float) -> None:
+    assert sevenseg.estimate_slant(draw("abcdefg", shear=shear)) == pytest.approx(shear, abs=0.03)
+    line = np.hstack([draw(lit, shear=shear) for lit in ("abcdef", "bc", "abdeg", "bcfg")])
+    assert sevenseg.estimate_slant(line) == pytest.approx(shear, abs=0.03)
+
+
+def test_narrow_full_height_bar_is_a_one() -> None:
+    bar = np.ones((H - 2, T), bool)
+    r = sevenseg.decode(bar, height=H, cell_width=W)
+    assert (r.lit, r.verdict.char) == ("bc", "1")
+    assert "narrow" in r.verdict.reason
+    assert r.fit > 0.8
+
+
+def test_flat_middle_bar_is_a_minus() -> None:
+    bar = np.ones((T, W - 2 * T), bool)
+    r = sevenseg.decode(bar, height=H, cell_width=W)
+    assert (r.lit, r.verdict.char) == ("g", "-")
+    assert r.fit > 0.8
+
+
+def test_lit_set_in_no_entry_is_unreadable() -> None:
+    r = sevenseg.decode(draw("abcdeg"), height=H, cell_width=W)
+    assert r.lit == "abcdeg"
+    assert r.verdict.char == "?" and not r.verdict.readable
+    assert r.verdict.confidence == 0.0
+    assert "no digit" in r.verdict.reason
+
+
+def test_faint_segment_lowers_confidence_and_lists_the_other_reading() -> None:
+    glyph = draw("abcdefg")
+    glyph[H // 2 - T:H // 2 + T, W // 2 - 1:W - T - GAP] = False  # g half erased: 8 or 0?
+    r = sevenseg.decode(glyph, height=H, cell_width=W)
+    assert 0.5 <= r.verdict.confidence < 1.0
+    assert set(r.verdict.candidates) == {"0", "8"}
+
+
+def test_fit_is_low_for_a_ring() -> None:
+    ring = np.zeros((H, H), np.uint8)
+    cv2.circle(ring, (H // 2, H // 2), H // 2 - T, 1, T)
+    oval = np.zeros((H, W), np.uint8)
+    cv2.ellipse(oval, (W // 2, H // 2), (W // 2 - T // 2, H // 2 - T // 2), 0, 0, 360, 1, T)
+    assert sevenseg.decode(ring.astype(bool), height=H, cell_width=W).fit < 0.6
+    # a tall oval (a printed 0) has straight-ish sides but still stays well below
+    assert sevenseg.decode(oval.astype(bool), height=H, cell_width=W).fit < 0.8
+    assert sevenseg.decode(draw("abcdef"), height=H, cell_width=W).fit > 0.95
+
+
+@pytest.mark.parametrize("bad", [np.ones(5, bool), np.ones((2, 3, 4), bool),
+                                 np.zeros((0, 4), bool), np.zeros((6, 4), bool)])
+def test_bad_masks_raise(bad: np.ndarray) -> None:
+    with pytest.raises(BadArgumentError, match="mask"):
+        sevenseg.decode(bad)
+    with pytest.raises(BadArgumentError, match="mask"):
+        sevenseg.estimate_slant(bad)
+
+
+@pytest.mark.parametrize("kwargs", [{"height": 0}, {"cell_width": -3.0}, {"slant": math.nan}])
+def test_bad_options_raise(kwargs: dict[str, float]) -> None:
+    with pytest.raises(BadArgumentError, match=next(iter(kwargs))):
+        sevenseg.decode(draw("bc"), **kwargs)

@@ -79,9 +79,10 @@ PLUS_HEIGHT = 0.4
 #: Two glyphs are further apart than usual by this share of H: a space. Usual
 #: is the line's digit pitch for two digits; a punctuation mark's advance is
 #: unknown (narrow, or a whole cell in monospaced fonts), so beside one a space
-#: shows as a step longer than a whole pitch, or longer than the step on the
-#: mark's other side.
+#: shows as a step longer than a whole pitch, or, before a sign, as a step into
+#: the sign longer than the step out of it.
 SPACE_EXCESS = 0.23
+SIGNS = "+-"
 #: Digit pitch (anchor to anchor) used when a line has no two adjacent digits,
 #: and the largest pitch believed (H); fonts measured span 0.73-0.92 H.
 DEFAULT_PITCH = 0.8
@@ -288,11 +289,10 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     for k in range(1, len(tokens)):
         s = float(step[k - 1])
         space = s > pitch + excess
-        if not (digit[k - 1] and digit[k]) and not seven_segment:
-            mark = k - 1 if not digit[k - 1] else k  # the punctuation side of the pair
-            other = step[mark] if mark == k - 1 and mark < len(step) else (
-                step[mark - 2] if mark == k and mark >= 2 else None)
-            space = space or (other is not None and s - float(other) > excess)
+        # a sign starts a group: a space before it shows as a longer step in
+        # than out (separators . , : are not spaced, and sit unevenly)
+        if not seven_segment and (tokens[k].char or "?") in SIGNS and k < len(step):
+            space = space or s - float(step[k]) > excess
         out.append(replace(tokens[k], space_before=bool(space)))
     return out
 

@@ -35,6 +35,9 @@ MERGE_ROW_GAP = 0.25
 #: ... and together they are at most this many typical glyph heights tall (or
 #: overlap in rows): two whole glyphs stacked are in different lines.
 MERGE_MAX_SPAN = 1.3
+#: ... unless they all but touch (a gap under this share of the taller): the two
+#: bars of a seven-segment 1, which no line spacing brings so close.
+MERGE_TIGHT_GAP = 0.1
 #: A piece no taller and no wider than this share of the typical glyph height is
 #: a mark (a decimal point, a colon's dot, a speck): it joins another piece
 #: only from above, below or inside its box (a broken stroke, the dot of a
@@ -107,7 +110,8 @@ def _merge_pairs(stats: np.ndarray) -> np.ndarray:
     typical = float(np.percentile(h[big], 75)) if big.any() else float(h.max(initial=1))
     span = np.maximum(bottom[:, None], bottom[None, :]) - np.minimum(top[:, None], top[None, :])
     out: np.ndarray = ((col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
-                       & ((span <= MERGE_MAX_SPAN * typical) | (row_gap < 0)))
+                       & ((span <= MERGE_MAX_SPAN * typical)
+                          | (row_gap <= np.maximum(1, MERGE_TIGHT_GAP * tall))))
     mark = np.maximum(h, w) <= MARK_SIZE * typical
     inside = ((left[:, None] > left[None, :]) & (right[:, None] < right[None, :])
               & (top[:, None] > top[None, :]) & (bottom[:, None] < bottom[None, :]))
@@ -130,8 +134,8 @@ def _seven_segment_groups(labels: np.ndarray, stats: np.ndarray, ids: np.ndarray
     if (upright.sum() < 2 or lying.sum() < 1 or bars < SEVEN_MIN_BARS
             or bars < SEVEN_BAR_SHARE * len(ids)):
         return None
-    bar_len = float(np.median(h[upright]))
-    if not 0.5 <= bar_len / float(np.median(w[lying])) <= 2.0:
+    bar_len = float(np.median(w[lying]))  # one segment (upright bars may be two joined)
+    if not 0.5 <= float(np.median(h[upright])) / bar_len <= 2.5:
         return None  # a line of 1s and minus signs, not segments
     mark = np.maximum(h, w) < MARK_SIZE * bar_len
     radius = max(1, round(SEVEN_GAP * SEVEN_DIGIT_BARS * bar_len))

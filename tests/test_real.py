@@ -51,7 +51,8 @@ def test_punctuation_lines_read_exactly(readings: list[tuple[dict, topodigit.Rea
 def test_seven_segment_is_decoded_by_segments(
         readings: list[tuple[dict, topodigit.Reading]]) -> None:
     seven = [(i, r) for i, r in readings if i["seven_segment"] and i["height"] >= 48]
-    apart = [r for i, r in seven if i["height"] == 96]  # segments drawn apart
+    # segments drawn apart (blur can join them again)
+    apart = [r for i, r in seven if i["height"] == 96 and i["condition"] != "blur"]
     assert apart
     assert {g.method for r in apart for g in r.glyphs if g.char.isdigit()} == {"segments"}
     ok = sum(score(r.text, i["text"])[0] for i, r in seven)

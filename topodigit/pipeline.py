@@ -33,6 +33,8 @@ FONT_CHOICES = ("auto", "print", "seven-segment")
 #: the fixtures: print lines' 10th percentile at most 0.90, seven-segment lines'
 #: median 1.0).
 SEVEN_FIT = 0.93
+#: ... which is not tried when the first digit, taken upright, fits worse than this.
+SEVEN_PRECHECK = 0.6
 SEVEN_MIN_DIGITS = 3
 #: Touching glyphs: a cut takes out the thin bridge around it (a blot), up to
 #: this share of a glyph width each side.
@@ -223,6 +225,9 @@ def _seven_segment(tokens: list[Token], height: float, labels: np.ndarray, mask:
              for r in digits]
     wide = [r.box.width for r in digits if r.box.width > sevenseg.ONE_MAX_WIDTH * height]
     cell = float(np.median(wide)) if wide else None
+    if not seven and len(digits) >= SEVEN_MIN_DIGITS and sevenseg.decode(
+            masks[0], height=height, cell_width=cell).fit < SEVEN_PRECHECK:
+        return None  # cheap test before the slant search: the first digit, upright
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])

@@ -33,7 +33,8 @@ def digits_png(tmp_path: Path, text: str = "1234", name: str = "digits.png") -> 
 
 def fake_read(chars: str, lines: int = 1) -> Any:
     """A stand-in for pipeline.read returning ``chars`` on each of ``lines`` lines."""
-    def read(image: np.ndarray, *, ink: str = "auto", roi: Any = None) -> Reading:
+    def read(image: np.ndarray, *, ink: str = "auto", roi: Any = None, config: Any = None
+             ) -> Reading:
         glyphs = tuple(Glyph(Box(5, 5 + 10 * i, 15, 12 + 10 * i), c, 0.9, "rules", "fake", "")
                        for i, c in enumerate(chars))
         return Reading(lines=(Line(glyphs),) * lines, shape=(image.shape[0], image.shape[1]))
@@ -156,7 +157,8 @@ def test_annotate_to_unwritable_place(tmp_path: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize("argv", [[], ["frobnicate"], ["read"], ["read", "x.png", "--ink", "red"],
                                   ["read", "x.png", "--nope"], ["--bogus"],
                                   ["read", "x.png", "--roi", "1,2,3"],
-                                  ["read", "x.png", "--roi", "a,b,c,d"]])
+                                  ["read", "x.png", "--roi", "a,b,c,d"],
+                                  ["read", "x.png", "--font", "lcd"]])
 def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     out, err = capsys.readouterr()

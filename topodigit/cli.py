@@ -1,7 +1,7 @@
 """Command line: the only module that prints and picks exit codes.
 
 ``topodigit read IMG... [--json] [--annotate OUT.png] [--ink dark|light|auto]
-[--roi X0,Y0,X1,Y1]``
+[--roi X0,Y0,X1,Y1] [--font auto|print|seven-segment]``
 
 stdout carries results only; errors go to stderr as one line each.
 Exit codes: 0 every glyph read, 1 some glyph unreadable (``?``), 2 bad input.
@@ -23,7 +23,7 @@ from typing import NoReturn
 from topodigit import __version__
 from topodigit.errors import BadArgumentError, TopodigitError
 from topodigit.io import load_image, save_image
-from topodigit.pipeline import read
+from topodigit.pipeline import FONT_CHOICES, ReaderConfig, read
 from topodigit.render import annotate
 from topodigit.results import Reading
 
@@ -77,6 +77,9 @@ def _parser() -> _Parser:
                            help="write the image with boxes and labels (one image only)")
     read_verb.add_argument("--ink", choices=("dark", "light", "auto"), default="auto",
                            help="ink darker or lighter than the paper (default: auto)")
+    read_verb.add_argument("--font", choices=FONT_CHOICES, default="auto",
+                           help="'seven-segment' or 'print' forces how digits are read "
+                                "(default: auto-detected per line)")
     read_verb.add_argument("--roi", type=_roi, metavar="X0,Y0,X1,Y1",
                            help="read only this rectangle of each image (pixels; X1, Y1 "
                                 "exclusive); boxes stay in whole-image coordinates")
@@ -92,7 +95,8 @@ def _run_read(args: argparse.Namespace) -> int:
     for path in args.images:
         try:
             image = load_image(path)
-            reading = read(image, ink=args.ink, roi=args.roi)
+            reading = read(image, ink=args.ink, roi=args.roi,
+                           config=ReaderConfig(font=args.font))
             if args.annotate:
                 save_image(args.annotate, annotate(image, reading))
         except TopodigitError as exc:

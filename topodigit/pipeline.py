@@ -214,25 +214,24 @@ def _seven_segment(tokens: list[Token], height: float, labels: np.ndarray, mask:
                    cfg: ReaderConfig, seven: bool) -> dict[Region, Verdict] | None:
     """Decode a line's digits by their lit segments, if it is a seven-segment line.
 
-    Returns the verdicts keyed by digit region, or None when the
-    line is print (``font="print"``, or ``"auto"`` and its segments neither
-    came apart nor fit the seven-segment pattern closely).
+    Returns the verdicts keyed by digit region, or None when the line is
+    print (``font="print"``, or ``"auto"`` and its segments neither came apart
+    nor fit the seven-segment pattern closely). Segment-decoded glyphs carry
+    no :class:`Topology`.
     """
     digits = [t.region for t in tokens if t.char is None]
-    if cfg.font == "print" or not digits:
+    if cfg.font == "print" or not digits or (not seven and len(digits) < SEVEN_MIN_DIGITS):
         return None
     masks = [np.isin(labels[r.box.top:r.box.bottom, r.box.left:r.box.right], r.labels)
              for r in digits]
     wide = [r.box.width for r in digits if r.box.width > sevenseg.ONE_MAX_WIDTH * height]
     cell = float(np.median(wide)) if wide else None
-    if not seven and len(digits) >= SEVEN_MIN_DIGITS and sevenseg.decode(
-            masks[0], height=height, cell_width=cell).fit < SEVEN_PRECHECK:
+    if not seven and sevenseg.decode(masks[0], height=height, cell_width=cell
+                                     ).fit < SEVEN_PRECHECK:
         return None  # cheap test before the slant search: the first digit, upright
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
-    if not seven and len(digits) < SEVEN_MIN_DIGITS:
-        return None
     allowed_misfits = len(digits) // 10  # all but a tenth must fit
     reads = []
     for m in masks:

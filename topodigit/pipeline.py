@@ -177,9 +177,9 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
             token = tokens[k]
             region = token.region
             if token.char is not None:
-                glyphs.append(Glyph(box=region.box, char=token.char, confidence=1.0,
-                                    method="layout", rule=token.rule, reason=token.reason,
-                                    space_before=token.space_before))
+                mark = Verdict(token.char, 1.0, "layout", token.rule, token.reason)
+                glyphs.append(Glyph.from_verdict(region.box, mark,
+                                                 space_before=token.space_before))
                 k += 1
                 continue
             run = 1  # pieces of one region cut apart (touching glyphs) follow each other
@@ -198,11 +198,8 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
                 topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
                 read_pieces = [(region.box, topo, verdict)]
             for token, (box, measured, verdict) in zip(group, read_pieces, strict=True):
-                glyphs.append(Glyph(
-                    box=box, char=verdict.char, confidence=verdict.confidence,
-                    method=verdict.method, rule=verdict.rule, reason=verdict.reason,
-                    candidates=verdict.candidates,
-                    topology=measured if cfg.keep_topology else None,
+                glyphs.append(Glyph.from_verdict(
+                    box, verdict, topology=measured if cfg.keep_topology else None,
                     space_before=token.space_before))
             k += run
         if glyphs:

@@ -182,6 +182,14 @@ class Glyph:
     def readable(self) -> bool:
         return self.char != UNREADABLE
 
+    @classmethod
+    def from_verdict(cls, box: Box, verdict: Verdict, *, topology: Topology | None = None,
+                     space_before: bool = False) -> Glyph:
+        """The glyph in ``box`` that ``verdict`` decided."""
+        return cls(box=box, char=verdict.char, confidence=verdict.confidence,
+                   method=verdict.method, rule=verdict.rule, reason=verdict.reason,
+                   candidates=verdict.candidates, topology=topology, space_before=space_before)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "char": self.char, "box": self.box.to_dict(),

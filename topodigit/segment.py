@@ -142,11 +142,11 @@ def _seven_segment_groups(labels: np.ndarray, stats: np.ndarray, ids: np.ndarray
     body = np.isin(labels, ids[~mark]).astype(np.uint8)
     disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     _, joined = cv2.connectedComponents(cv2.dilate(body, disk), connectivity=8)
-    rows, cols = stats[ids, cv2.CC_STAT_TOP], stats[ids, cv2.CC_STAT_LEFT]
-    group = np.empty(len(ids), np.int64)
-    for k, (i, r, c) in enumerate(zip(ids, rows, cols, strict=True)):
-        ys, xs = np.nonzero(labels[r:r + h[k], c:c + w[k]] == i)
-        group[k] = -1 - k if mark[k] else joined[r + ys[0], c + xs[0]]
+    # each piece lies inside one joined blob: label -> blob, looked up per piece
+    blob = np.zeros(int(labels.max()) + 1, np.int64)
+    inked = body.astype(bool)
+    blob[labels[inked]] = joined[inked]
+    group: np.ndarray = np.where(mark, -1 - np.arange(len(ids)), blob[ids])
     return group
 
 

@@ -122,7 +122,8 @@ class Binarized(NamedTuple):
         return self.paper_level + fraction * (self.ink_level - self.paper_level)
 
 
-def _border(gray: np.ndarray) -> np.ndarray:
+def border(gray: np.ndarray) -> np.ndarray:
+    """The pixels on the edge of an image, each once."""
     return np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
 
 
@@ -154,7 +155,7 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
         return Binarized(np.zeros(gray.shape, bool), np.zeros_like(gray), 255, polarity)
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if ink == "auto":
-        dark_border = float(np.mean(_border(gray) <= level))
+        dark_border = float(np.mean(border(gray) <= level))
         if abs(dark_border - BORDER_MAJORITY) < 0.05:
             dark_border = float(np.mean(gray <= level))
         ink = "light" if dark_border > BORDER_MAJORITY else "dark"
@@ -196,4 +197,4 @@ def edges(bw: Binarized, *, inner: float = 0.2, outer: float = 0.65) -> tuple[fl
     return ramp / outline, 2.0 * area / outline
 
 
-__all__ = ["Binarized", "binarize", "edges", "even_out"]
+__all__ = ["Binarized", "binarize", "border", "edges", "even_out"]

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from topodigit import cuts, rules, sevenseg, topology
-from topodigit.binarize import INK_CHOICES, Binarized, binarize, edges
+from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
@@ -308,7 +308,7 @@ def read(image: Any, *, ink: str | None = None, roi: Any = None,
     notes = []
     angle = estimate_skew(bw.mask, max_components=cfg.max_components) if cfg.deskew else 0.0
     if angle:
-        paper = int(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
+        paper = int(np.median(border(gray)))
         turned, matrix = rotate(gray, angle, fill=paper)
         bw = binarize(turned, ink="dark" if bw.polarity == "dark-on-light" else "light")
         notes.append(f"deskewed: lines were tilted {angle:+.2f} degrees")

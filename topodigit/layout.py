@@ -165,7 +165,7 @@ def _is_plus(own: np.ndarray) -> bool:
     return max(corners) <= PLUS_CORNER and across >= PLUS_ARM and down >= PLUS_ARM
 
 
-def _kind(p: _Piece, height: float, top: float, baseline: float) -> tuple[str, str]:
+def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
     """Classify one piece: ('digit'|'+'|'-'|'mark'|'speck', reason)."""
     b = p.box
     mid = ((b.top + b.bottom) / 2 - top) / height
@@ -236,7 +236,7 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     tall = [b for b in boxes if b.height >= TALL_SHARE * height]
     top = float(np.median([b.top for b in tall]))
     baseline = float(np.median([b.bottom for b in tall]))
-    kinds = [_kind(p, height, top, baseline) for p in pieces]
+    kinds = [_kind(p, height, top) for p in pieces]
     digit = [k == "digit" for k, _ in kinds]
     stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if (
         "mark" in {k for k, _ in kinds}) else 0.0

@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -101,6 +101,8 @@ class Token:
     rule: str = ""
     reason: str = ""
     space_before: bool = False
+    #: The region's own ink, cropped to its box (empty for a colon's two dots).
+    mask: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool), compare=False)
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
                 where = "reaching below the baseline" if char == "," else "on the baseline"
                 kept.append((p, char, rule, f"a small mark {where}, between digits"))
         i += 1
-    tokens = [Token(p.region, char, rule, why) for p, char, rule, why in kept]
+    tokens = [Token(p.region, char, rule, why, mask=p.mask) for p, char, rule, why in kept]
     placed = [p for p, *_ in kept]
     if not seven_segment:
         placed = _upright(placed, [t.char is None for t in tokens], (top + baseline) / 2)

@@ -116,18 +116,20 @@ def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int 
     return crop
 
 
-def glyph_masks(crop: np.ndarray, *levels: float, norm_height: int) -> list[np.ndarray]:
-    """Resample one crop and threshold it at each of ``levels`` (loosest last).
+def glyph_masks(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Resample one crop and threshold it at the ``sharp`` and ``faint`` levels.
 
-    All masks are cut to the loosest mask's ink box.
+    Both masks are cut to the faint mask's ink box.
     """
     img = topology.resample(crop, height=norm_height)
-    loose = img > levels[-1]
+    loose = img > faint
     rows = np.flatnonzero(loose.any(axis=1))
     cols = np.flatnonzero(loose.any(axis=0))
     if len(rows):
         img = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    return [img > level for level in levels]
+        loose = loose[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return img > sharp, loose
 
 
 def classify_crop(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
@@ -167,7 +169,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
         lay = arrange(regions, seg.labels, seven_segment=seven)
         tokens = list(lay.tokens)
-        decoded = _seven_segment(tokens, lay.height, seg.labels, bw.mask, cfg, seven)
+        decoded = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
         if decoded is not None and not seven:  # found by its fit: space it by cells
             lay = arrange(regions, seg.labels, seven_segment=True)
             tokens = list(lay.tokens)
@@ -207,8 +209,8 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
     return lines, seg.truncated
 
 
-def _seven_segment(tokens: list[Token], height: float, labels: np.ndarray, mask: np.ndarray,
-                   cfg: ReaderConfig, seven: bool) -> dict[Region, Verdict] | None:
+def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: ReaderConfig,
+                   seven: bool) -> dict[Region, Verdict] | None:
     """Decode a line's digits by their lit segments, if it is a seven-segment line.
 
     Returns the verdicts keyed by digit region, or None when the line is
@@ -219,8 +221,7 @@ def _seven_segment(tokens: list[Token], height: float, labels: np.ndarray, mask:
     digits = [t.region for t in tokens if t.char is None]
     if cfg.font == "print" or not digits or (not seven and len(digits) < SEVEN_MIN_DIGITS):
         return None
-    masks = [np.isin(labels[r.box.top:r.box.bottom, r.box.left:r.box.right], r.labels)
-             for r in digits]
+    masks = [t.mask for t in tokens if t.char is None]
     wide = [r.box.width for r in digits if r.box.width > sevenseg.ONE_MAX_WIDTH * height]
     cell = float(np.median(wide)) if wide else None
     if not seven and sevenseg.decode(masks[0], height=height, cell_width=cell

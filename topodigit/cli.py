@@ -16,6 +16,7 @@ topodigit ...
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from typing import NoReturn
@@ -30,13 +31,16 @@ from topodigit.results import Reading
 EXIT_OK = 0
 EXIT_UNREADABLE = 1
 EXIT_BAD_INPUT = 2
+#: Modules (``topodigit.<name>``) that each add one verb with ``add_parser(verbs)``;
+#: the parser they add sets ``run=`` to a function ``(args) -> exit code``.
+_VERB_MODULES: tuple[str, ...] = ()
 
 
 class _UsageError(Exception):
     """Raised instead of argparse's print-usage-and-exit, so errors stay one line."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _UsageError(message)
 
@@ -46,13 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
     except _UsageError as exc:
-        return _fail(f"{exc} (see 'topodigit --help')")
+        return fail(f"{exc} (see 'topodigit --help')")
     except SystemExit as exc:  # --help and --version print, then exit 0
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     try:
         return int(args.run(args))
     except TopodigitError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
 
 
 def main_entry() -> None:
@@ -60,8 +64,8 @@ def main_entry() -> None:
     sys.exit(main())
 
 
-def _parser() -> _Parser:
-    parser = _Parser(prog="topodigit", description="Read printed digits by their shape.")
+def _parser() -> Parser:
+    parser = Parser(prog="topodigit", description="Read printed digits by their shape.")
     parser.add_argument("--version", action="version", version=f"topodigit {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     read_verb = verbs.add_parser(
@@ -84,6 +88,8 @@ def _parser() -> _Parser:
                            help="read only this rectangle of each image (pixels; X1, Y1 "
                                 "exclusive); boxes stay in whole-image coordinates")
     read_verb.set_defaults(run=_run_read)
+    for name in _VERB_MODULES:  # further verbs live in their own modules: add_parser(verbs)
+        importlib.import_module(f"topodigit.{name}").add_parser(verbs)
     return parser
 
 
@@ -100,7 +106,7 @@ def _run_read(args: argparse.Namespace) -> int:
             if args.annotate:
                 save_image(args.annotate, annotate(image, reading))
         except TopodigitError as exc:
-            status = max(status, _fail(str(exc)))
+            status = max(status, fail(str(exc)))
             continue
         _print_reading(path, reading, as_json=args.json, header=len(args.images) > 1,
                        first=not printed)
@@ -134,7 +140,7 @@ def _roi(text: str) -> tuple[int, ...]:
     return values
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
     print(f"topodigit: error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
 

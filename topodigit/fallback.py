@@ -1,0 +1,160 @@
+"""Combine the rules with nearest neighbours: page calibration, consistency, KNN.
+
+Works on one page's digit glyphs at once, because one page uses one font:
+
+1. **Page templates.** Glyphs the rules (or the segment decoder) read with at
+   least :data:`CALIBRATE` confidence become templates for this page.
+2. **Consistency.** Two page templates of near-identical shape but different
+   digits, or a template far from every other glyph of its digit yet close to
+   another digit's, are suspect: their confidence drops and they are decided
+   again like ambiguous glyphs.
+3. **Fallback.** A glyph is ambiguous when no rule fits, its margin is low
+   (confidence under :data:`AMBIGUOUS`) or it was found inconsistent. It takes
+   the digit of the nearest page template within :data:`PAGE_GATE` times the
+   model's gate, otherwise the built-in (or user) model's vote, restricted to
+   the rules' candidates when the rules fired. A model's far neighbour gives
+   nothing, and the rules' reading stands.
+
+Examples
+--------
+>>> import numpy as np
+>>> from topodigit.knn import Model
+>>> from topodigit.results import Verdict
+>>> bar = np.zeros((40, 8), bool); bar[:, 2:6] = True
+>>> model = Model.fit([bar], ["1"], features="raw", gate=1.0)
+>>> unsure = Verdict("?", 0.0, "rule", "none", "no rule fits")
+>>> decide([unsure], [bar], model=model, classifier="hybrid")[0].char
+'1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from topodigit.errors import BadArgumentError
+from topodigit.knn import Model, feature_vector
+from topodigit.results import Verdict
+
+CLASSIFIERS = ("hybrid", "rules", "knn")
+#: Rule verdicts under this confidence (margin under a half) are ambiguous.
+AMBIGUOUS = 0.75
+#: Rule verdicts at least this confident become page templates.
+CALIBRATE = 0.9
+#: A page template decides an ambiguous glyph within this share of the model gate.
+PAGE_GATE = 0.5
+#: Two templates closer than this share of the gate are the same shape.
+SAME_SHAPE = 0.1
+#: Two templates of one digit farther apart than this share of the gate are
+#: clearly different shapes; every template of that digit is then suspect.
+ODD_SHAPE = 0.8
+#: Confidence a suspect verdict keeps when nothing decides it again.
+SUSPECT_CONFIDENCE = 0.5
+#: Methods whose confident verdicts calibrate the page.
+_TRUSTED = ("rule", "segments")
+
+
+def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, model: Model,
+           classifier: str = "hybrid") -> list[Verdict]:
+    """Final verdicts of one page's glyphs.
+
+    Parameters
+    ----------
+    verdicts : sequence of Verdict
+        The rules' (or segment decoder's) verdicts.
+    masks : sequence of ndarray or None
+        Each glyph's ink mask; ``None`` for glyphs only the rules decide
+        (punctuation placed by layout).
+    model : Model
+        Templates for the fallback.
+    classifier : {"hybrid", "rules", "knn"}
+        ``"rules"`` returns ``verdicts``; ``"knn"`` asks only ``model``.
+    """
+    if classifier not in CLASSIFIERS:
+        raise BadArgumentError(f"classifier must be one of {CLASSIFIERS}, got {classifier!r}")
+    out = list(verdicts)
+    if classifier == "rules":
+        return out
+    idx = [i for i, m in enumerate(masks) if m is not None and m.size]
+    vecs = {i: feature_vector(masks[i], kind=model.features) for i in idx}  # type: ignore[arg-type]
+    if classifier == "knn":
+        for i in idx:
+            out[i] = model.classify_vector(vecs[i])
+        return out
+    trusted = [i for i in idx if out[i].method in _TRUSTED and out[i].readable
+               and out[i].confidence >= CALIBRATE]
+    suspect = _inconsistent(trusted, vecs, [out[i].char for i in trusted], model.gate)
+    page = [i for i in trusted if i not in suspect]
+    page_tree = cKDTree(np.stack([vecs[i] for i in page])) if page else None
+    for i in idx:
+        v = out[i]
+        if v.method not in _TRUSTED or (v.readable and v.confidence >= AMBIGUOUS
+                                        and i not in suspect):
+            continue
+        allowed = v.candidates if v.readable and i not in suspect else None
+        decided = None
+        if page_tree is not None:
+            decided = _from_page(vecs[i], page_tree, [out[j].char for j in page], allowed,
+                                 model.gate * PAGE_GATE, exclude=page.index(i) if i in page
+                                 else None)
+        if decided is None:
+            knn = model.classify_vector(vecs[i], allowed=allowed)
+            decided = knn if knn.readable else None
+        if decided is None:
+            if i in suspect:
+                out[i] = _demoted(v)
+            continue
+        if decided.char == v.char:
+            decided = Verdict(v.char, max(v.confidence, decided.confidence), v.method, v.rule,
+                              f"{v.reason}; confirmed by {decided.reason}", v.candidates)
+        elif v.readable:
+            decided = Verdict(decided.char, decided.confidence, decided.method, decided.rule,
+                              f"{decided.reason}; rules said {v.char} with low confidence"
+                              if i not in suspect else
+                              f"{decided.reason}; {v.char} by the rules was inconsistent "
+                              "with the page", decided.candidates)
+        out[i] = decided
+    return out
+
+
+def _inconsistent(ids: list[int], vecs: dict[int, np.ndarray], chars: list[str],
+                  gate: float) -> set[int]:
+    """Page templates whose shapes disagree with their digits (see module doc)."""
+    if len(ids) < 2:
+        return set()
+    pts = np.stack([vecs[i] for i in ids])
+    dist = np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)
+    np.fill_diagonal(dist, np.inf)
+    lab = np.array(chars)
+    same = lab[:, None] == lab[None, :]
+    twin = (~same & (dist < SAME_SHAPE * gate)).any(axis=1)  # same shape, another digit
+    odd_labels = {lab[a] for a in range(len(ids))
+                  if (same[a] & np.isfinite(dist[a]) & (dist[a] > ODD_SHAPE * gate)).any()}
+    return {ids[a] for a in range(len(ids)) if twin[a] or lab[a] in odd_labels}
+
+
+def _from_page(vec: np.ndarray, tree: cKDTree, chars: list[str],
+               allowed: Sequence[str] | None, gate: float, exclude: int | None
+               ) -> Verdict | None:
+    """The nearest allowed page template within ``gate``, as a verdict."""
+    k = min(len(chars), 8)
+    dist, idx = tree.query(vec, k=k)
+    for d, j in zip(np.atleast_1d(dist), np.atleast_1d(idx), strict=True):
+        if j == exclude or j >= len(chars) or (allowed and chars[j] not in allowed):
+            continue
+        if d > gate:
+            return None
+        return Verdict(chars[j], max(0.5, 1.0 - float(d) / gate), "knn", "page",
+                       f"page: like this page's confident '{chars[j]}' at {float(d):.2f} "
+                       f"(gate {gate:.2f})", candidates=(chars[j],))
+    return None
+
+
+def _demoted(v: Verdict) -> Verdict:
+    return Verdict(v.char, min(v.confidence, SUSPECT_CONFIDENCE), v.method, v.rule,
+                   f"{v.reason}; inconsistent with other glyphs of the page", v.candidates)
+
+
+__all__ = ["AMBIGUOUS", "CALIBRATE", "CLASSIFIERS", "PAGE_GATE", "decide"]

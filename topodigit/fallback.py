@@ -10,8 +10,8 @@ Works on one page's digit glyphs at once, because one page uses one font:
    again like ambiguous glyphs.
 3. **Fallback.** A glyph is ambiguous when no rule fits, its margin is low
    (confidence under :data:`AMBIGUOUS`) or it was found inconsistent. It takes
-   the digit of the nearest page template within :data:`PAGE_GATE` times the
-   model's gate, otherwise the built-in (or user) model's vote, restricted to
+   the digit of the nearest page template within :data:`PAGE_GATE` (pages
+   compare their glyphs by classic 10x10 pixels, cheap to compute), otherwise the built-in (or user) model's vote, restricted to
    the rules' candidates when the rules fired. A model's far neighbour gives
    nothing, and the rules' reading stands.
 
@@ -43,12 +43,16 @@ CLASSIFIERS = ("hybrid", "rules", "knn")
 AMBIGUOUS = 0.75
 #: Rule verdicts at least this confident become page templates.
 CALIBRATE = 0.9
-#: A page template decides an ambiguous glyph within this share of the model gate.
+#: Unit of distance between a page's glyphs (classic 10x10 pixel features): about
+#: the distance between different digits of different fonts (the built-in raw
+#: templates' gate is 2.18).
+PAGE_UNIT = 2.0
+#: A page template decides an ambiguous glyph within this many units.
 PAGE_GATE = 0.5
-#: Two templates closer than this share of the gate are the same shape.
+#: Two templates closer than this many units are the same shape.
 SAME_SHAPE = 0.1
-#: Two templates of one digit farther apart than this share of the gate are
-#: clearly different shapes; every template of that digit is then suspect.
+#: Two templates of one digit farther apart than this many units are clearly
+#: different shapes; every template of that digit is then suspect.
 ODD_SHAPE = 0.8
 #: Confidence a suspect verdict keeps when nothing decides it again.
 SUSPECT_CONFIDENCE = 0.5
@@ -78,14 +82,16 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
     if classifier == "rules":
         return out
     idx = [i for i, m in enumerate(masks) if m is not None and m.size]
-    vecs = {i: feature_vector(masks[i], kind=model.features) for i in idx}  # type: ignore[arg-type]
     if classifier == "knn":
         for i in idx:
-            out[i] = model.classify_vector(vecs[i])
+            out[i] = model.classify(masks[i])  # type: ignore[arg-type]
         return out
+    # the page compares its own glyphs by cheap raw pixels; the model only sees
+    # the ambiguous ones, in its own features
+    vecs = {i: feature_vector(masks[i], kind="raw") for i in idx}  # type: ignore[arg-type]
     trusted = [i for i in idx if out[i].method in _TRUSTED and out[i].readable
                and out[i].confidence >= CALIBRATE]
-    suspect = _inconsistent(trusted, vecs, [out[i].char for i in trusted], model.gate)
+    suspect = _inconsistent(trusted, vecs, [out[i].char for i in trusted])
     page = [i for i in trusted if i not in suspect]
     page_tree = cKDTree(np.stack([vecs[i] for i in page])) if page else None
     for i in idx:
@@ -97,10 +103,10 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
         decided = None
         if page_tree is not None:
             decided = _from_page(vecs[i], page_tree, [out[j].char for j in page], allowed,
-                                 model.gate * PAGE_GATE, exclude=page.index(i) if i in page
+                                 PAGE_UNIT * PAGE_GATE, exclude=page.index(i) if i in page
                                  else None)
         if decided is None:
-            knn = model.classify_vector(vecs[i], allowed=allowed)
+            knn = model.classify(masks[i], allowed=allowed)  # type: ignore[arg-type]
             decided = knn if knn.readable else None
         if decided is None:
             if i in suspect:
@@ -119,8 +125,8 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
     return out
 
 
-def _inconsistent(ids: list[int], vecs: dict[int, np.ndarray], chars: list[str],
-                  gate: float) -> set[int]:
+def _inconsistent(ids: list[int], vecs: dict[int, np.ndarray], chars: list[str]
+                  ) -> set[int]:
     """Page templates whose shapes disagree with their digits (see module doc)."""
     if len(ids) < 2:
         return set()
@@ -129,9 +135,9 @@ def _inconsistent(ids: list[int], vecs: dict[int, np.ndarray], chars: list[str],
     np.fill_diagonal(dist, np.inf)
     lab = np.array(chars)
     same = lab[:, None] == lab[None, :]
-    twin = (~same & (dist < SAME_SHAPE * gate)).any(axis=1)  # same shape, another digit
+    twin = (~same & (dist < SAME_SHAPE * PAGE_UNIT)).any(axis=1)  # same shape, other digit
     odd_labels = {lab[a] for a in range(len(ids))
-                  if (same[a] & np.isfinite(dist[a]) & (dist[a] > ODD_SHAPE * gate)).any()}
+                  if (same[a] & np.isfinite(dist[a]) & (dist[a] > ODD_SHAPE * PAGE_UNIT)).any()}
     return {ids[a] for a in range(len(ids)) if twin[a] or lab[a] in odd_labels}
 
 

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from topodigit.errors import BadArgumentError
-from topodigit.render import annotate
+from topodigit.explain import explain
+from topodigit.render import COLORS, PANEL_HEIGHT, annotate, explain_image
 from topodigit.results import UNREADABLE, Box, Glyph, Line, Reading
 
 RED, MAGENTA, GREEN = (0, 0, 255), (255, 0, 255), (0, 255, 0)
@@ -112,3 +113,25 @@ def test_shape_mismatch_is_refused() -> None:
 def test_bad_colour_is_refused(color: object) -> None:
     with pytest.raises(BadArgumentError, match="three integers"):
         annotate(white((5, 5)), reading_of((5, 5)), color=color)  # type: ignore[arg-type]
+
+
+# --- explain_image ---------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_explain_image_draws_a_panel_per_glyph_with_features() -> None:
+    one = explain(FIXTURES / "clean" / "dejavu-sans-regular" / "32" / "single-8.png")
+    sheet = explain(FIXTURES / "clean" / "dejavu-sans-regular" / "32" / "sheet.png")
+    small, big = explain_image(one), explain_image(sheet)
+    assert small.dtype == np.uint8 and small.shape[2] == 3
+    assert small.shape[0] > PANEL_HEIGHT and big.shape[0] > 2 * PANEL_HEIGHT  # rows wrap
+    for name in ("skeleton", "hole", "junction"):  # an 8: skeleton, two holes, junctions
+        assert coloured(small, COLORS[name]).any(), name
+    assert coloured(big, COLORS["endpoint"]).any()
+
+
+def test_explain_image_refuses_a_tiny_width() -> None:
+    ex = explain(FIXTURES / "clean" / "dejavu-sans-regular" / "32" / "single-1.png")
+    with pytest.raises(BadArgumentError, match="max_width"):
+        explain_image(ex, max_width=50)

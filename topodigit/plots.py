@@ -61,7 +61,7 @@ def _blend(color: tuple[int, int, int], share: float) -> tuple[int, int, int]:
 
 
 def heatmap(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, title: str,
-            row_axis: str = "truth", col_axis: str = "read") -> np.ndarray:
+            row_axis: str = "truth", col_axis: str = "read", note: str = "") -> np.ndarray:
     """Confusion matrix as coloured cells with their counts.
 
     A cell's colour is its share of its row: blue where the column label equals
@@ -72,8 +72,8 @@ def heatmap(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, tit
     matrix : ndarray of int, shape (len(rows), len(cols))
     rows, cols : sequence of str
         Labels of the rows (truth) and columns (read).
-    title : str
-        Drawn above the matrix.
+    title, note : str
+        Drawn above and below the matrix.
     """
     matrix = np.asarray(matrix)
     if matrix.shape != (len(rows), len(cols)):
@@ -81,7 +81,8 @@ def heatmap(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, tit
                                f"{len(rows)} rows and {len(cols)} columns")
     top = LABEL_MARGIN
     width = LABEL_MARGIN + CELL * len(cols) + 20
-    img = np.full((top + CELL * len(rows) + 20, max(width, 360), 3), 255, np.uint8)
+    img = np.full((top + CELL * len(rows) + 30, max(width, 360), 3), 255, np.uint8)
+    _text(img, note, (10, img.shape[0] - 10), scale=TEXT_SCALE * 0.85)
     _text(img, title, (10, 24), scale=TITLE_SCALE)
     _text(img, f"{col_axis} ->", (LABEL_MARGIN, top - 30))
     _text(img, row_axis, (8, top + 4))

@@ -24,6 +24,7 @@ from topodigit.compare import COLUMNS, DIGITS, ClassifierResult, Comparison, Tal
 
 #: Confusion column labels as drawn (narrow cells).
 DRAWN_COLUMNS = (*DIGITS, "?", "oth", "mis")
+HEATMAP_NOTE = "? unreadable, oth another character, mis no glyph"
 #: How many misread images are listed per classifier, and how many confusions.
 MAX_FAILURES = 15
 MAX_CONFUSIONS = 10
@@ -139,7 +140,8 @@ def figures(c: Comparison) -> dict[str, np.ndarray]:
     """PNG-ready charts by file name: a confusion heatmap per classifier, accuracy by
     size (and by condition when recorded), milliseconds per image."""
     out = {f"confusion-{r.name}.png": plots.heatmap(r.confusion, list(DIGITS), DRAWN_COLUMNS,
-                                                    title=f"{r.name}: confusion")
+                                                    title=f"{r.name}: confusion",
+                                                    note=HEATMAP_NOTE)
            for r in c.results}
 
     def series(groups: Callable[[ClassifierResult], dict], keys: Sequence

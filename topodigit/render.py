@@ -131,6 +131,7 @@ def _draw_glyph(canvas: np.ndarray, glyph: Glyph, color: tuple[int, int, int]) -
 PANEL_HEIGHT = 160
 #: ... its smallest width, and the gap around panels.
 PANEL_MIN_WIDTH = 170
+PANEL_MAX_WIDTH = 240
 PANEL_GAP = 12
 #: Explain images are laid out to at most this width (the overview is shrunk to it).
 EXPLAIN_MAX_WIDTH = 1400
@@ -230,7 +231,7 @@ def _overview(explained: ImageExplanation, max_width: int) -> np.ndarray:
 def _panel(g: GlyphExplanation) -> np.ndarray:
     """One glyph: enlarged mask with features, and its caption."""
     rows, cols = g.mask.shape
-    zoom = max(1, PANEL_HEIGHT // max(rows, 1))
+    zoom = _zoom(g.mask.shape)
     img = np.full((rows, cols, 3), 255, np.uint8)
     img[g.faint] = COLORS["faint"]
     img[g.mask] = COLORS["ink"]
@@ -273,10 +274,15 @@ def _caption(g: GlyphExplanation) -> list[tuple[str, float]]:
     if topo is not None:
         out.append((f"holes {topo.n_holes}  ends {len(topo.endpoints)}  "
                     f"joins {len(topo.junctions)}  bays {len(topo.bays)}", CAPTION_SCALE))
-    width = max(PANEL_MIN_WIDTH, g.mask.shape[1] * max(1, PANEL_HEIGHT // g.mask.shape[0]))
+    width = max(PANEL_MIN_WIDTH, g.mask.shape[1] * _zoom(g.mask.shape))
     reason = glyph.reason.removeprefix(f"rule {glyph.rule}: ")
     out += [(t, CAPTION_SCALE) for t in _wrap(reason, int(width / CAPTION_CHAR_PX))]
     return out
+
+
+def _zoom(shape: tuple[int, ...]) -> int:
+    """Enlargement of a mask: to PANEL_HEIGHT rows, at most PANEL_MAX_WIDTH columns."""
+    return max(1, min(PANEL_HEIGHT // max(shape[0], 1), PANEL_MAX_WIDTH // max(shape[1], 1)))
 
 
 def _wrap(text: str, chars: int) -> list[str]:
@@ -327,7 +333,8 @@ def _legend() -> np.ndarray:
 
 def _text(canvas: np.ndarray, text: str, at: tuple[int, int], color: tuple[int, int, int],
           scale: float = CAPTION_SCALE) -> None:
-    cv2.putText(canvas, text, at, FONT, scale, color, 1, cv2.LINE_AA)
+    ascii_text = text.replace("\u2192", "->").encode("ascii", "replace").decode()
+    cv2.putText(canvas, ascii_text, at, FONT, scale, color, 1, cv2.LINE_AA)
 
 
 def _hstack(panels: list[np.ndarray]) -> np.ndarray:

@@ -236,3 +236,24 @@ def test_cli_compare_needs_a_dataset(capsys: pytest.CaptureFixture[str]) -> None
     assert "DATASET" in capsys.readouterr().err
     assert main(["compare", "--generate", "x", "--font", "nope.ttf"]) == 2
     assert "nope.ttf" in capsys.readouterr().err
+
+
+def test_unloadable_images_are_skipped_and_reported(
+        sidecars: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d"
+    shutil.copytree(sidecars, data)
+    (data / "zz-broken.png").write_bytes(b"not a png")
+    (data / "zz-broken.txt").write_text("1")
+    assert main(["compare", str(data), "--classifiers", "rules", "--out",
+                 str(tmp_path / "o")]) == 0
+    captured = capsys.readouterr()
+    assert "| rules | 4 |" in captured.out and "skipped: " in captured.err
+    assert "1 image(s) could not be loaded" in (tmp_path / "o" / "report.md").read_text()
+
+
+def test_bad_model_is_one_line_exit_2(sidecars: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(sidecars), "--model", str(tmp_path / "none.npz"),
+                 "--classifiers", "hybrid", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("topodigit: error: ") and err.count("\n") == 1

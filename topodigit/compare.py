@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from topodigit.dataset import Sample
-from topodigit.errors import BadArgumentError
+from topodigit.errors import BadArgumentError, TopodigitError
 from topodigit.io import load_image
 from topodigit.metrics import score
 from topodigit.pipeline import ReaderConfig, read
@@ -172,6 +172,8 @@ class Comparison:
     mismatched: list[str] = field(default_factory=list)
     #: Sizes are digit heights recorded by the dataset (else measured box heights).
     sizes_recorded: bool = True
+    #: Images that could not be loaded (name, error); they are not counted.
+    unloadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def configs(names: Sequence[str], *, base: ReaderConfig | None = None,
@@ -221,24 +223,35 @@ def compare(samples: Sequence[Sample], names: Sequence[str] = tuple(CLASSIFIERS)
     recorded = all(s.height is not None for s in samples)
     out = Comparison(list(results.values()), len(samples), sizes_recorded=recorded)
     for done, sample in enumerate(samples, 1):
-        gray = load_image(sample.path)
-        if done == 1:  # warm up: templates are loaded on first use, not timed
-            for cfg in cfgs.values():
-                read(gray, config=cfg)
-        readings, times = {}, {}
-        for name, cfg in cfgs.items():
-            start = time.perf_counter()
-            readings[name] = read(gray, config=cfg)
-            times[name] = (time.perf_counter() - start) * 1000.0
-        boxes = [tuple(g.box for g in r.glyphs) for r in readings.values()]
-        if any(b != boxes[0] for b in boxes[1:]):
-            out.mismatched.append(sample.name)
-        size = sample.height if recorded else _measured_size(next(iter(readings.values())))
-        for name, reading in readings.items():
-            results[name].add(sample, reading, times[name], size)
+        try:
+            gray = load_image(sample.path)
+        except TopodigitError as exc:
+            out.unloadable.append((sample.name, str(exc)))
+            out.images -= 1
+        else:
+            if done == len(out.unloadable) + 1:  # the first image: warm up, untimed
+                for cfg in cfgs.values():  # (templates are loaded on first use)
+                    read(gray, config=cfg)
+            _read_one(gray, sample, cfgs, results, out)
         if progress is not None:
             progress(done, len(samples), sample.name)
     return out
+
+
+def _read_one(gray: np.ndarray, sample: Sample, cfgs: dict[str, ReaderConfig],
+              results: dict[str, ClassifierResult], out: Comparison) -> None:
+    """Read one image with every classifier, check the boxes agree and count."""
+    readings, times = {}, {}
+    for name, cfg in cfgs.items():
+        start = time.perf_counter()
+        readings[name] = read(gray, config=cfg)
+        times[name] = (time.perf_counter() - start) * 1000.0
+    boxes = [tuple(g.box for g in r.glyphs) for r in readings.values()]
+    if any(b != boxes[0] for b in boxes[1:]):
+        out.mismatched.append(sample.name)
+    size = sample.height if out.sizes_recorded else _measured_size(readings[next(iter(cfgs))])
+    for name, reading in readings.items():
+        results[name].add(sample, reading, times[name], size)
 
 
 def _measured_size(reading: Reading) -> int | None:

@@ -97,11 +97,15 @@ def top_confusions(r: ClassifierResult) -> list[tuple[str, str, int]]:
 def markdown(c: Comparison, *, dataset: str, figure_names: Sequence[str] = ()) -> str:
     """The whole report: summary, segmentation check, by size and condition, confusions."""
     names = ", ".join(r.name for r in c.results)
+    skipped = ""
+    if c.unloadable:
+        skipped = (f" {len(c.unloadable)} image(s) could not be loaded and are not counted: "
+                   + "; ".join(e for _, e in c.unloadable[:MAX_FAILURES]) + ".")
     out = [f"# topodigit comparison: {dataset}", "",
            f"{c.images} images, classifiers: {names}. Accuracy counts characters (digits, "
            "punctuation, spaces) per line: the truth's length minus the edit distance to "
            "what was read; *exact* images were read entirely right. Milliseconds are the "
-           "whole `read()` per image, image in memory.", "", "## Summary", "",
+           "whole `read()` per image, image in memory." + skipped, "", "## Summary", "",
            summary_table(c), "", "## Segmentation", ""]
     if c.mismatched:
         listed = ", ".join(c.mismatched[:MAX_FAILURES])

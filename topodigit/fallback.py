@@ -5,9 +5,9 @@ Works on one page's digit glyphs at once, because one page uses one font:
 1. **Page templates.** Glyphs the rules (or the segment decoder) read with at
    least :data:`CALIBRATE` confidence become templates for this page.
 2. **Consistency.** Two page templates of near-identical shape but different
-   digits, or a template far from every other glyph of its digit yet close to
-   another digit's, are suspect: their confidence drops and they are decided
-   again like ambiguous glyphs.
+   digits, two clearly different shapes read as one digit, or one digit read
+   by different rules (one font draws a digit one way) are suspect: their
+   confidence drops and they are decided again like ambiguous glyphs.
 3. **Fallback.** A glyph is ambiguous when no rule fits, its margin is low
    (confidence under :data:`AMBIGUOUS`) or it was found inconsistent. It takes
    the digit of the nearest page template within :data:`PAGE_GATE` (pages
@@ -92,6 +92,7 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
     trusted = [i for i in idx if out[i].method in _TRUSTED and out[i].readable
                and out[i].confidence >= CALIBRATE]
     suspect = _inconsistent(trusted, vecs, [out[i].char for i in trusted])
+    suspect |= _mixed_rules(trusted, out)
     page = [i for i in trusted if i not in suspect]
     page_tree = cKDTree(np.stack([vecs[i] for i in page])) if page else None
     for i in idx:
@@ -139,6 +140,29 @@ def _inconsistent(ids: list[int], vecs: dict[int, np.ndarray], chars: list[str]
     odd_labels = {lab[a] for a in range(len(ids))
                   if (same[a] & np.isfinite(dist[a]) & (dist[a] > ODD_SHAPE * PAGE_UNIT)).any()}
     return {ids[a] for a in range(len(ids)) if twin[a] or lab[a] in odd_labels}
+
+
+def _mixed_rules(ids: list[int], verdicts: list[Verdict]) -> set[int]:
+    """Glyphs of a digit that a page's other glyphs of that digit read by another rule.
+
+    One font draws a digit one way, so one rule should read all its copies (a
+    "ring" 0 beside a "ring-with-dot" 0 means one of them is something else, e.g.
+    a seven-segment 8 whose middle bar floats). The rule read fewer times is
+    suspect; when two rules tie, both are.
+    """
+    by_digit: dict[str, dict[str, list[int]]] = {}
+    for i in ids:
+        by_digit.setdefault(verdicts[i].char, {}).setdefault(verdicts[i].rule, []).append(i)
+    bad: set[int] = set()
+    for rules_ in by_digit.values():
+        if len(rules_) < 2:
+            continue
+        most = max(len(m) for m in rules_.values())
+        majority = [r for r, m in rules_.items() if len(m) == most]
+        for rule, members in rules_.items():
+            if rule not in majority or len(majority) > 1:
+                bad.update(members)
+    return bad
 
 
 def _from_page(vec: np.ndarray, tree: cKDTree, chars: list[str],

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -283,14 +284,22 @@ def _separation(vec: np.ndarray, labels: tuple[str, ...]) -> float:
     return float(np.median(d)) if len(d) and np.median(d) > 0 else 1.0
 
 
-@functools.lru_cache(maxsize=len(FEATURES))
 def builtin(features: str = "hog") -> Model:
     """The templates shipped with topodigit (see ``tools/build_templates.py``).
 
-    Rendered from the free fonts listed in the README; cached, read-only.
+    Rendered from the free fonts listed in the README; loaded once, read-only.
     """
     if features not in FEATURES:
         raise BadArgumentError(f"features must be one of {FEATURES}, got {features!r}")
+    with _BUILTIN_LOCK:  # one load even when threads ask at once
+        return _builtin(features)
+
+
+_BUILTIN_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=len(FEATURES))
+def _builtin(features: str) -> Model:
     ref = resources.files("topodigit") / "data" / f"templates-{features}.npz"
     with resources.as_file(ref) as path:
         return Model.load(path)

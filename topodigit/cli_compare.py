@@ -24,10 +24,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from topodigit import dataset, report
-from topodigit.cli import EXIT_OK
+from topodigit.cli import EXIT_OK, Progress
 from topodigit.compare import CLASSIFIERS, compare
 from topodigit.conditions import CONDITIONS
 from topodigit.errors import BadArgumentError, TopodigitError
@@ -35,8 +35,6 @@ from topodigit.io import save_image
 from topodigit.pipeline import FONT_CHOICES, ReaderConfig
 
 DEFAULT_OUT = "compare-report"
-#: Width of the progress bar in characters.
-BAR_WIDTH = 30
 
 
 def add_parser(verbs: Any) -> argparse.ArgumentParser:
@@ -54,7 +52,8 @@ def add_parser(verbs: Any) -> argparse.ArgumentParser:
                    metavar=",".join(CLASSIFIERS),
                    help="classifiers to compare, comma-separated (default: all)")
     p.add_argument("--model", metavar="MODEL.npz",
-                   help="KNN templates (from 'topodigit train') for the KNN classifiers")
+                   help="templates made by 'topodigit train' for the KNN and hybrid classifiers "
+                        "(a model has its own features: knn-raw and knn-hog then agree)")
     p.add_argument("--limit", type=_positive, metavar="N",
                    help="use N images spread evenly over the dataset")
     p.add_argument("--ink", choices=("dark", "light", "auto"), default="auto",
@@ -94,12 +93,11 @@ def run(args: argparse.Namespace) -> int:
     if args.limit and args.limit < len(samples):
         step = len(samples) / args.limit
         samples = [samples[int(i * step)] for i in range(args.limit)]
-    show = args.progress or sys.stderr.isatty()
-    bar = ProgressBar(sys.stderr) if show else None
+    bar = Progress(len(samples), enabled=args.progress or sys.stderr.isatty())
     result = compare(samples, args.classifiers, model=args.model,
-                     base=ReaderConfig(ink=args.ink, font=args.font_kind), progress=bar)
-    if bar is not None:
-        bar.close()
+                     base=ReaderConfig(ink=args.ink, font=args.font_kind),
+                     progress=lambda done, total, name: bar.advance())
+    bar.clear()
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -111,28 +109,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise TopodigitError(f"{out}: cannot write the report: {exc.strerror or exc}") from exc
     print(report.summary_table(result))
+    for _, error in result.unloadable:
+        print(f"warning: skipped: {error}", file=sys.stderr)
     if result.mismatched:
         print(f"warning: glyph boxes differed between classifiers in {len(result.mismatched)} "
               "image(s); see report.md", file=sys.stderr)
     print(f"report: {out / 'report.md'}", file=sys.stderr)
     return EXIT_OK
-
-
-class ProgressBar:
-    """``[#####.....] 12/40 name`` on one rewritten line of ``stream``."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        filled = BAR_WIDTH * done // max(total, 1)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} "
-                          f"{name[-40:]:<40}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
 
 
 def _names(text: str) -> list[str]:
@@ -165,4 +148,4 @@ def _positive(text: str) -> int:
     return value
 
 
-__all__ = ["ProgressBar", "add_parser", "run"]
+__all__ = ["add_parser", "run"]

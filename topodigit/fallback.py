@@ -91,7 +91,9 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
     vecs = {i: feature_vector(masks[i], kind="raw") for i in idx}  # type: ignore[arg-type]
     trusted = [i for i in idx if out[i].method in _TRUSTED and out[i].readable
                and out[i].confidence >= CALIBRATE]
-    suspect = _inconsistent(trusted, vecs, [out[i].char for i in trusted])
+    settled = [i for i in idx if out[i].method in _TRUSTED and out[i].readable
+               and out[i].confidence >= AMBIGUOUS]  # what the rules would keep
+    suspect = _inconsistent(settled, vecs, [out[i].char for i in settled])
     suspect |= _mixed_rules(trusted, out)
     page = [i for i in trusted if i not in suspect]
     page_tree = cKDTree(np.stack([vecs[i] for i in page])) if page else None

@@ -47,7 +47,7 @@ def test_masks_and_skeleton_are_normalised_and_nested(sheet: ImageExplanation) -
 
 def test_topology_is_the_readers_and_maps_match_it(sheet: ImageExplanation) -> None:
     for g in sheet.glyphs:
-        assert g.topology is g.glyph.topology and not g.measured_here
+        assert g.topology is g.glyph.topology and not g.measured_here and g.reproduced
         assert int(g.hole_map.max()) == g.topology.n_holes
         assert int(g.bay_map.max()) <= len(g.topology.bays)
         assert not (g.hole_map.astype(bool) & g.mask).any()  # holes are paper

@@ -41,7 +41,8 @@ from topodigit.segment import Region
 
 #: A component belongs to a glyph when at least this share of its pixels lies
 #: in the glyph's box (the dot of a dotted zero: all; an italic neighbour's
-#: overhang: a few per cent; half of a cut touching pair: about a half).
+#: overhang: a few per cent; half of a cut touching pair: about a half), or
+#: when it makes up this share of the ink in the box (one of many touching glyphs).
 MEMBER_SHARE = 0.3
 #: Methods whose glyphs are not digits: no masks are measured for them.
 NOT_MEASURED = ("layout",)
@@ -61,7 +62,10 @@ class GlyphExplanation:
     label the pixels of hole ``k`` and bay ``k`` of ``topology`` with ``k``
     (1-based; 0 elsewhere; a hole closed only by faint pixels may have no
     pixels). ``measured_here`` is true when the reader attached no topology
-    (seven-segment glyphs) and it was measured here for display.
+    (seven-segment glyphs) and it was measured here for display. The masks are
+    cut again from the image; ``reproduced`` says whether measuring them gives
+    the reader's topology exactly (it does for all but a few glyphs in a
+    thousand, where a neighbour's ink reaches into the box differently).
     """
 
     index: int
@@ -74,6 +78,7 @@ class GlyphExplanation:
     hole_map: np.ndarray
     bay_map: np.ndarray
     measured_here: bool = False
+    reproduced: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary: the glyph, its topology and skeleton counts."""
@@ -90,6 +95,7 @@ class GlyphExplanation:
             "topology": topo.to_dict() if topo else None,
             "topology_source": None if topo is None else
             ("explain" if self.measured_here else "reader"),
+            "mask_reproduced": self.reproduced,
         }
 
 
@@ -174,14 +180,17 @@ def explain_crop(crop: np.ndarray, glyph: Glyph, *, sharp: float, faint: float, 
     (40, 2, True)
     """
     mask, loose = pipeline.glyph_masks(crop, sharp, faint, norm_height=norm_height)
-    topo, here = glyph.topology, False
-    if topo is None and glyph.method not in NOT_MEASURED and mask.any():
-        topo, here = topology.measure(mask, faint=loose), True
+    topo, here, same = glyph.topology, False, True
+    if glyph.method not in NOT_MEASURED and mask.any():
+        measured = topology.measure(mask, faint=loose)
+        if topo is None:
+            topo, here = measured, True
+        same = measured == topo
     skel = sk.skeleton(mask) if mask.any() else np.zeros_like(mask)
     holes, bays = _feature_maps(mask, loose, topo)
     return GlyphExplanation(index=index, line=line, glyph=glyph, mask=mask, faint=loose,
                             skeleton=skel, topology=topo, hole_map=holes, bay_map=bays,
-                            measured_here=here)
+                            measured_here=here, reproduced=same)
 
 
 def _points(points: tuple[tuple[float, float], ...]) -> list[list[float]]:
@@ -201,8 +210,9 @@ def _crop(bw: Binarized, labels: np.ndarray, sizes: np.ndarray, box: Box) -> np.
     """The glyph's crop, with only the components that mostly lie in its box."""
     inside = np.bincount(labels[box.top:box.bottom, box.left:box.right].ravel(),
                          minlength=len(sizes))
-    own = np.flatnonzero(inside >= MEMBER_SHARE * np.maximum(sizes, 1))
-    own = own[own > 0]
+    inside[0] = 0  # paper
+    share = MEMBER_SHARE * np.minimum(sizes, inside.sum())  # of itself, or of the box's ink
+    own = np.flatnonzero((inside > 0) & (inside >= share))
     return pipeline.glyph_crop(bw.ink, labels, Region(box, tuple(int(v) for v in own)))
 
 
@@ -213,20 +223,27 @@ def _feature_maps(mask: np.ndarray, loose: np.ndarray, topo: Topology | None
     bays = np.zeros(mask.shape, np.int32)
     if topo is None or not mask.any():
         return holes, bays
-    filled = ndi.binary_fill_holes(mask)
-    _match(holes, ndi.label(filled & ~mask)[0], [(h.row, h.col) for h in topo.holes])
     whole = ndi.binary_fill_holes(mask | loose)
+    centres = [(h.row, h.col) for h in topo.holes]
+    left = _match(holes, ndi.label(ndi.binary_fill_holes(mask) & ~mask)[0], centres)
+    if left:  # holes that only the faint mask closes
+        _match(holes, ndi.label(whole & ~(mask | loose))[0], centres, only=left)
     space = convex_hull_image(whole) & ~whole
     _match(bays, ndi.label(space)[0], [(b.row, b.col) for b in topo.bays])
     return holes, bays
 
 
-def _match(out: np.ndarray, regions: np.ndarray, centres: list[tuple[float, float]]) -> None:
-    """Give each feature (normalised centre) the unused region nearest to it."""
+def _match(out: np.ndarray, regions: np.ndarray, centres: list[tuple[float, float]], *,
+           only: set[int] | None = None) -> set[int]:
+    """Give each feature (normalised centre; 1-based, those in ``only`` if given) the
+    unused region nearest to it; return the features left without one."""
     rows, cols = out.shape
     found = sorted(ndi.value_indices(regions, ignore_value=0).items())
     used: set[int] = set()
+    left = set()
     for k, (row, col) in enumerate(centres, 1):
+        if only is not None and k not in only:
+            continue
         best, best_d = None, (MATCH_REACH * rows) ** 2
         for i, (rr, cc) in found:
             if i in used:
@@ -234,10 +251,13 @@ def _match(out: np.ndarray, regions: np.ndarray, centres: list[tuple[float, floa
             d = np.min((rr + 0.5 - row * rows) ** 2 + (cc + 0.5 - col * cols) ** 2)
             if d <= best_d:
                 best, best_d = i, d
-        if best is not None:
-            used.add(best)
-            rr, cc = dict(found)[best]
-            out[rr, cc] = k
+        if best is None:
+            left.add(k)
+            continue
+        used.add(best)
+        rr, cc = dict(found)[best]
+        out[rr, cc] = k
+    return left
 
 
 __all__ = ["GlyphExplanation", "ImageExplanation", "explain", "explain_crop"]

@@ -275,6 +275,8 @@ def _caption(g: GlyphExplanation) -> list[tuple[str, float]]:
         out.append((f"holes {topo.n_holes}  ends {len(topo.endpoints)}  "
                     f"joins {len(topo.junctions)}  bays {len(topo.bays)}", CAPTION_SCALE))
     width = max(PANEL_MIN_WIDTH, g.mask.shape[1] * _zoom(g.mask.shape))
+    if not g.reproduced:
+        out.append(("(re-cut mask differs)", CAPTION_SCALE))
     reason = glyph.reason.removeprefix(f"rule {glyph.rule}: ")
     out += [(t, CAPTION_SCALE) for t in _wrap(reason, int(width / CAPTION_CHAR_PX))]
     return out

@@ -266,3 +266,21 @@ def test_saved_neighbour_counts_endpoints_and_junction_of_a_drawn_t() -> None:
     assert sk.neighbours(t).tolist() == [[1, 3, 3, 3, 1], [0, 0, 4, 0, 0], [0, 0, 1, 0, 0]]
     assert sorted(map(tuple, sk.endpoints(t).tolist())) == [(0, 0), (0, 4), (2, 2)]
     assert sk.junctions(t).tolist() == [[0.25, 2.0]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_neighbours_stroke_and_junctions_match_scipy(seed: int) -> None:
+    from skimage.morphology import skeletonize
+
+    rng = np.random.default_rng(seed)
+    blob = ndi.binary_dilation(rng.random((40, 30)) < 0.04, iterations=2)
+    skel = skeletonize(blob)
+    kernel = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.uint8)
+    counts = np.where(skel, ndi.convolve(skel.astype(np.uint8), kernel, mode="constant"), 0)
+    assert np.array_equal(sk.neighbours(skel), counts)
+    dist = ndi.distance_transform_edt(np.pad(blob, 1))[1:-1, 1:-1]
+    assert sk.stroke_width(blob, skel) == 2.0 * float(np.median(dist[skel]))
+    hot = counts >= 3
+    lab, n = ndi.label(hot, structure=np.ones((3, 3)))
+    expected = np.array(ndi.center_of_mass(hot, lab, range(1, n + 1))).reshape(-1, 2)
+    assert np.array_equal(sk.junctions(skel), expected)

@@ -333,3 +333,17 @@ def test_saved_expected_reading_of_the_c() -> None:
     assert (bay.side, round(bay.angle, 1), round(bay.area, 3)) == ("right", 0.0, 0.643)
     assert bay.row == pytest.approx(0.5)
     assert len(t.endpoints) == 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_convex_hull_matches_scikit_image(seed: int) -> None:
+    from skimage.morphology import convex_hull_image
+
+    from topodigit.topology import convex_hull
+
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        h, w = rng.integers(1, 40, 2)
+        m = rng.random((h, w)) < rng.random() * 0.3
+        if m.any():
+            assert np.array_equal(convex_hull(m), convex_hull_image(m))

@@ -35,7 +35,7 @@ import cv2
 import numpy as np
 
 from topodigit.results import Box
-from topodigit.segment import TALL_SHARE, Region, line_height
+from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 
 #: A glyph at least this share of the line's digit height is digit-sized, and
 #: no digit is drawn less than MIN_DIGIT_PX pixels tall (a line of crumbs is no line).
@@ -130,7 +130,7 @@ class _Piece:
 
 def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
     b = region.box
-    own = np.isin(labels[b.top:b.bottom, b.left:b.right], region.labels)
+    own = region_mask(labels, region)
     rows, cols = np.nonzero(own)
     anchor = float(b.right) if right_anchor else b.left + float(cols.mean()) + 0.5
     return _Piece(region, own, anchor, b.top + float(rows.mean()))
@@ -138,10 +138,21 @@ def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
 
 def _slant(pieces: list[_Piece]) -> float:
     """Italic shear of the digits: the one that makes them narrowest in total."""
-    coords = [np.nonzero(p.mask) for p in pieces]
+    shears = np.array(SLANTS)[:, None]
+    widths = np.zeros(len(SLANTS))
+    for p in pieces:
+        rows = np.flatnonzero(p.mask.any(axis=1))
+        if len(rows):
+            # only each row's first and last ink pixels can be the extremes
+            sub = p.mask[rows]
+            counts = sub.sum(axis=1)
+            mean = int(rows @ counts) / int(counts.sum())  # of all the ink's rows
+            r = np.concatenate([rows, rows])
+            last = p.mask.shape[1] - 1 - sub[:, ::-1].argmax(axis=1)
+            c = np.concatenate([sub.argmax(axis=1), last])
+            widths = widths + np.ptp(c[None, :] - shears * (r - mean)[None, :], axis=1)
     best, slant = np.inf, 0.0
-    for s in SLANTS:
-        width = sum(float(np.ptp(c - s * (r - r.mean()))) for r, c in coords if len(r))
+    for s, width in zip(SLANTS, widths.tolist(), strict=True):
         if width < best - 1e-9:
             best, slant = width, float(s)
     return slant

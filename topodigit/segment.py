@@ -90,6 +90,23 @@ class Segmentation:
     seven_segment: bool = False
 
 
+def region_mask(labels: np.ndarray, region: Region, box: Box | None = None) -> np.ndarray:
+    """The region's own ink within ``box`` (default: its box): True where
+    ``labels`` holds one of its component labels.
+
+    >>> lab = np.array([[1, 1, 0, 2], [0, 3, 0, 2]])
+    >>> region_mask(lab, Region(Box(0, 0, 2, 4), (1, 2))).astype(int)
+    array([[1, 1, 0, 1],
+           [0, 0, 0, 1]])
+    """
+    b = region.box if box is None else box
+    crop = labels[b.top:b.bottom, b.left:b.right]
+    own: np.ndarray = crop == region.labels[0]
+    for label in region.labels[1:]:
+        own |= crop == label
+    return own
+
+
 def _find(parent: list[int], i: int) -> int:
     while parent[i] != i:
         parent[i] = parent[parent[i]]
@@ -187,7 +204,7 @@ def _typical_width(line: list[Region], height: float) -> float:
 def _split(region: Region, labels: np.ndarray, width: float) -> list[Region]:
     """Cut a region of touching glyphs at the thinnest columns near the expected cuts."""
     b = region.box
-    own = np.isin(labels[b.top:b.bottom, b.left:b.right], region.labels)
+    own = region_mask(labels, region)
     parts = max(2, round(b.width / width))
     profile = own.sum(axis=0)
     cuts = [0]
@@ -281,4 +298,4 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     return Segmentation(labels, lines, dropped, truncated, seven is not None)
 
 
-__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "line_height", "segment"]
+__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "line_height", "region_mask", "segment"]

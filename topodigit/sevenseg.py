@@ -104,6 +104,11 @@ DETECT_FIT = 0.85
 #: Shears searched by estimate_slant (tan of the italic angle; 0.5 is ~27 deg).
 MAX_SLANT = 0.5
 SLANT_STEP = 0.01
+#: Bounded cost: the slant search looks at no more than this many ink pixels
+#: (an even sample; a line of 64-px digits has about 800 per digit) ...
+SLANT_MAX_PIXELS = 200_000
+#: ... and handles at most this many (shear, pixel) pairs at a time.
+SLANT_BLOCK = 2_000_000
 
 _HORIZONTAL = "adg"
 
@@ -148,13 +153,20 @@ def unshear(mask: np.ndarray, slant: float) -> np.ndarray:
     return out
 
 
-def _peakiness(rr: np.ndarray, cc: np.ndarray, slant: float) -> float:
-    x = cc - slant * (rr.max() - rr)
-    x = x - x.min()
-    i = np.floor(x).astype(int)
+def _peakiness(rr: np.ndarray, cc: np.ndarray, shears: np.ndarray) -> np.ndarray:
+    """Sum of squares of the linearly interpolated column profile, per shear."""
+    x = cc[None, :] - shears[:, None] * (rr.max() - rr)[None, :]
+    x -= x.min(axis=1, keepdims=True)
+    i = np.floor(x).astype(np.int64)
     w = x - i
-    prof = np.bincount(i, 1 - w, minlength=i.max() + 2) + np.bincount(i + 1, w, i.max() + 2)
-    return float((prof**2).sum())
+    length = i.max(axis=1) + 2  # each shear's profile: bins 0 .. max + 1
+    start = np.concatenate([[0], np.cumsum(length)[:-1]])
+    i += start[:, None]
+    size = int(length.sum())
+    prof = np.bincount(i.ravel(), (1 - w).ravel(), size) + np.bincount((i + 1).ravel(), w.ravel(),
+                                                                      size)
+    prof **= 2
+    return np.array([prof[a:a + n].sum() for a, n in zip(start, length, strict=True)])
 
 
 def estimate_slant(mask: np.ndarray) -> float:
@@ -170,8 +182,13 @@ def estimate_slant(mask: np.ndarray) -> float:
     0.25
     """
     rr, cc = np.nonzero(_check(mask))
+    if len(rr) > SLANT_MAX_PIXELS:  # bounded cost: an even sample of a huge mask
+        keep = np.linspace(0, len(rr) - 1, SLANT_MAX_PIXELS).astype(np.int64)
+        rr, cc = rr[keep], cc[keep]
     shears = np.arange(-MAX_SLANT, MAX_SLANT + SLANT_STEP / 2, SLANT_STEP)
-    scores = np.array([_peakiness(rr, cc, s) for s in shears])
+    block = max(1, SLANT_BLOCK // len(rr))  # shears per pass, bounding the memory used
+    scores = np.concatenate([_peakiness(rr, cc, shears[k:k + block])
+                             for k in range(0, len(shears), block)])
     best = np.flatnonzero(scores >= scores.max() * (1 - 1e-9))
     return float(shears[best[np.argmin(np.abs(shears[best]))]])  # ties: the least slant
 
@@ -194,6 +211,13 @@ def _cell(mask: np.ndarray, height: float | None, cell_width: float | None,
         out[(cell_h - rows) // 2:(cell_h - rows) // 2 + rows, -cols:] = mask
         return out, "narrow glyph placed at the right of a cell"
     return mask, ""
+
+
+def _median(values: np.ndarray | list[float]) -> float:
+    """``np.median`` of a short array (same value, without its overhead)."""
+    v = sorted(values.tolist() if isinstance(values, np.ndarray) else values)
+    half = len(v) // 2
+    return float(v[half]) if len(v) % 2 else (float(v[half - 1]) + float(v[half])) / 2
 
 
 def _px(lo: float, hi: float, n: int | None = None) -> slice:
@@ -222,7 +246,7 @@ def _levels(cell: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
     for seg, (rs, cs) in _zones(cell.shape).items():
         counts = cell[rs, cs].sum(axis=0 if seg in _HORIZONTAL else 1)
         levels[seg] = float((counts > 0).mean())
-        strokes[seg] = float(np.median(counts[counts > 0])) if counts.any() else 0.0
+        strokes[seg] = _median(counts[counts > 0]) if counts.any() else 0.0
     return levels, strokes
 
 
@@ -234,9 +258,9 @@ def _straight(lines: np.ndarray, tol: float) -> tuple[int, int]:
     n = lines.shape[0]
     first, last = np.argmax(lines, axis=0), n - 1 - np.argmax(lines[::-1], axis=0)
     thick = last - first + 1
-    good = (has & (np.abs(first - np.median(first[has])) <= max(1.0, tol))
-            & (np.abs(last - np.median(last[has])) <= max(1.0, tol))
-            & (np.abs(thick - np.median(thick[has])) <= max(0.5, tol)))
+    good = (has & (np.abs(first - _median(first[has])) <= max(1.0, tol))
+            & (np.abs(last - _median(last[has])) <= max(1.0, tol))
+            & (np.abs(thick - _median(thick[has])) <= max(0.5, tol)))
     return int(good.sum()), lines.shape[1]
 
 
@@ -247,8 +271,8 @@ def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float]) -> float:
     h, w = cell.shape
     hor = [strokes[s] for s in lit if s in _HORIZONTAL]
     ver = [strokes[s] for s in lit if s not in _HORIZONTAL]
-    th = float(np.median(hor or ver))
-    tv = float(np.median(ver or hor))
+    th = _median(hor or ver)
+    tv = _median(ver or hor)
     tol = FIT_TOLERANCE * min(th, tv)
     near = max(1.0, tol)
     mid0, mid1 = (h - th) / 2, (h + th) / 2

@@ -17,8 +17,8 @@ A bar with a one-pixel bump keeps its two ends and loses the bump:
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
-from scipy import ndimage as ndi
 from skimage.morphology import skeletonize
 
 #: A spur shorter than this many stroke widths is pruned.
@@ -26,14 +26,16 @@ SPUR_STROKES = 1.2
 #: Pruning passes (each removes the current short spurs).
 PRUNE_PASSES = 2
 
-_KERNEL = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.uint8)
+_KERNEL = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.float32)
 _OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
 def neighbours(skel: np.ndarray) -> np.ndarray:
     """Number of 8-neighbours of each skeleton pixel (0 off the skeleton)."""
-    count = ndi.convolve(skel.astype(np.uint8), _KERNEL, mode="constant")
-    return np.where(skel, count, 0)
+    on = skel.astype(np.uint8)
+    count = cv2.filter2D(on, -1, _KERNEL, borderType=cv2.BORDER_CONSTANT)
+    out: np.ndarray = count * on
+    return out
 
 
 def stroke_width(mask: np.ndarray, skel: np.ndarray | None = None) -> float:
@@ -48,44 +50,52 @@ def stroke_width(mask: np.ndarray, skel: np.ndarray | None = None) -> float:
         return 0.0
     if skel is None:
         skel = skeletonize(mask)
-    dist = ndi.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-    values = dist[skel] if skel.any() else dist[mask]
+    on = skel if skel.any() else mask
+    padded = cv2.copyMakeBorder(mask.astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1][on]
+    # exact Euclidean distances: the squared distance is a whole number of pixels
+    values = np.sqrt(np.rint(dist.astype(np.float64) ** 2))
     return float(2.0 * np.median(values))
 
 
-def _is_root(skel: np.ndarray, p: tuple[int, int], spur: set) -> bool:
+def _is_root(on: set[tuple[int, int]], p: tuple[int, int], spur: set[tuple[int, int]]
+             ) -> bool:
     """True if ``p`` only hangs the spur on the stroke: its other neighbours stay
-    connected to each other without it, so removing it leaves no gap."""
+    connected to each other (8-connected, within its 3x3 window) without it, so
+    removing it leaves no gap."""
     r, c = p
-    win = np.zeros((3, 3), bool)
-    for dr, dc in _OFFSETS:
-        rr, cc = r + dr, c + dc
-        if 0 <= rr < skel.shape[0] and 0 <= cc < skel.shape[1] and skel[rr, cc] \
-                and (rr, cc) not in spur:
-            win[dr + 1, dc + 1] = True
-    if not win.any():
+    cells = [(dr, dc) for dr, dc in _OFFSETS if (r + dr, c + dc) in on
+             and (r + dr, c + dc) not in spur]
+    if not cells:
         return False
-    _, n = ndi.label(win, structure=np.ones((3, 3)))
-    return bool(n == 1)
+    seen, todo = {cells[0]}, [cells[0]]
+    while todo:
+        a, b = todo.pop()
+        for q in cells:
+            if q not in seen and abs(q[0] - a) <= 1 and abs(q[1] - b) <= 1:
+                seen.add(q)
+                todo.append(q)
+    return len(seen) == len(cells)
 
 
-def _trace_spur(skel: np.ndarray, nb: np.ndarray, start: tuple[int, int], limit: int) -> list:
-    """Follow a branch from an endpoint; return its pixels if it ends at a junction within limit."""
+def _trace_spur(on: set[tuple[int, int]], nb: dict[tuple[int, int], int],
+                start: tuple[int, int], limit: int) -> list[tuple[int, int]]:
+    """Follow a branch from an endpoint; return its pixels if it ends at a junction
+    within ``limit`` steps. ``on`` holds the skeleton's pixels, ``nb`` their
+    neighbour counts."""
     path = [start]
     prev = None
     r, c = start
-    rows, cols = skel.shape
     for _ in range(limit):
         nxt = None
         for dr, dc in _OFFSETS:
-            rr, cc = r + dr, c + dc
-            if 0 <= rr < rows and 0 <= cc < cols and skel[rr, cc] and (rr, cc) != prev \
-                    and (rr, cc) not in path:
-                if nb[rr, cc] >= 3:  # reached a junction: the path is a spur
-                    if _is_root(skel, (rr, cc), set(path)):
-                        path.append((rr, cc))
+            q = (r + dr, c + dc)
+            if q in on and q != prev and q not in path:
+                if nb[q] >= 3:  # reached a junction: the path is a spur
+                    if _is_root(on, q, set(path)):
+                        path.append(q)
                     return path
-                nxt = (rr, cc)
+                nxt = q
         if nxt is None:
             return []  # an isolated stroke, not a spur
         prev = (r, c)
@@ -99,12 +109,15 @@ def prune(skel: np.ndarray, max_len: int) -> np.ndarray:
     out = skel.copy()
     for _ in range(PRUNE_PASSES):
         nb = neighbours(out)
-        ends = np.argwhere(nb == 1)
+        rows, cols = np.nonzero(out)
+        pixels = list(zip(rows.tolist(), cols.tolist(), strict=True))
+        on = set(pixels)
+        counts = dict(zip(pixels, nb[rows, cols].tolist(), strict=True))
         removed = False
-        for r, c in ends:
-            path = _trace_spur(out, nb, (int(r), int(c)), max_len)
-            for pr, pc in path:
-                out[pr, pc] = False
+        for r, c in np.argwhere(nb == 1).tolist():
+            for p in _trace_spur(on, counts, (r, c), max_len):
+                out[p] = False
+                on.discard(p)
                 removed = True
         if not removed:
             break
@@ -122,18 +135,31 @@ def skeleton(mask: np.ndarray, *, stroke: float | None = None,
     return prune(sk, max(2, round(SPUR_STROKES * width)))
 
 
-def endpoints(skel: np.ndarray) -> np.ndarray:
-    """(row, col) of skeleton pixels with exactly one neighbour."""
-    return np.argwhere(neighbours(skel) == 1)
+def endpoints(skel: np.ndarray, *, nb: np.ndarray | None = None) -> np.ndarray:
+    """(row, col) of skeleton pixels with exactly one neighbour.
+
+    ``nb`` is ``neighbours(skel)`` when the caller already has it.
+    """
+    return np.argwhere((neighbours(skel) if nb is None else nb) == 1)
 
 
-def junctions(skel: np.ndarray) -> np.ndarray:
-    """(row, col) centres of junctions: clusters of pixels with three or more neighbours."""
-    hot = neighbours(skel) >= 3
-    lab, n = ndi.label(hot, structure=np.ones((3, 3)))
-    if n == 0:
+def junctions(skel: np.ndarray, *, nb: np.ndarray | None = None) -> np.ndarray:
+    """(row, col) centres of junctions: clusters of pixels with three or more neighbours.
+
+    Clusters (8-connected) come in the raster order of their first pixel.
+    """
+    hot = ((neighbours(skel) if nb is None else nb) >= 3).astype(np.uint8)
+    n, lab = cv2.connectedComponents(hot, connectivity=8, ltype=cv2.CV_32S)
+    if n <= 1:
         return np.zeros((0, 2))
-    return np.array(ndi.center_of_mass(hot, lab, range(1, n + 1)))
+    rr, cc = np.nonzero(hot)
+    ids = lab[rr, cc]
+    _, first = np.unique(ids, return_index=True)  # raster position of each cluster's first pixel
+    count = np.bincount(ids, minlength=n)[1:].astype(float)
+    centres = np.stack([np.bincount(ids, rr.astype(float), n)[1:] / count,
+                        np.bincount(ids, cc.astype(float), n)[1:] / count], axis=1)
+    out: np.ndarray = centres[np.argsort(first, kind="stable")]
+    return out
 
 
 __all__ = ["endpoints", "junctions", "neighbours", "prune", "skeleton", "stroke_width"]

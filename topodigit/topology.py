@@ -28,8 +28,7 @@ import math
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
-from skimage.morphology import convex_hull_image, skeletonize
+from skimage.morphology import skeletonize
 
 from topodigit import skeleton as sk
 from topodigit.errors import BadArgumentError
@@ -51,6 +50,7 @@ EDGE_BAND = 0.12
 #: Bays smaller than this share of the convex hull are ignored.
 BAY_MIN_AREA = 0.02
 
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 _SIDES = ((45.0, "right"), (135.0, "top"), (225.0, "left"), (315.0, "bottom"), (360.0, "right"))
 
 
@@ -75,37 +75,105 @@ def resample(ink: np.ndarray, *, height: int = NORM_HEIGHT) -> np.ndarray:
     return out
 
 
+def _labels(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray]:
+    """``cv2.connectedComponents`` of a bool mask: the label count (with the
+    background, label 0) and the label image."""
+    n, lab = cv2.connectedComponents(mask.astype(np.uint8), connectivity=connectivity,
+                                     ltype=cv2.CV_32S)
+    return int(n), lab
+
+
+def _raster_order(lab: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``ids`` sorted by the raster position of each label's first pixel (the
+    order :func:`scipy.ndimage.label` numbers them in)."""
+    if len(ids) < 2:
+        return ids
+    first = [int(np.argmax(lab.ravel() == i)) for i in ids]
+    out: np.ndarray = ids[np.argsort(first, kind="stable")]
+    return out
+
+
 def _main_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    lab, n = ndi.label(mask, structure=np.ones((3, 3)))
-    if n <= 1:
-        return mask, n
-    sizes = np.bincount(lab.ravel())[1:]
-    keep = np.flatnonzero(sizes >= PIECE_MIN_RELATIVE * sizes.max()) + 1
-    return np.isin(lab, keep), n
+    n, lab = _labels(mask, 8)
+    if n <= 2:
+        return mask, n - 1
+    sizes = np.bincount(lab.ravel(), minlength=n)
+    sizes[0] = 0
+    keep = sizes >= PIECE_MIN_RELATIVE * sizes.max()
+    keep[0] = False
+    return keep[lab], n - 1
 
 
 def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
            ) -> tuple[list[Hole], np.ndarray]:
     rows, cols = mask.shape
-    lab, _ = ndi.label(~np.pad(mask, 1))  # 4-connected paper
-    lab = lab[1:-1, 1:-1]
-    outside = set(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]).tolist())
-    regions = sorted(ndi.value_indices(lab, ignore_value=0).items())
-    found = [(len(rr), rr, cc) for i, (rr, cc) in regions if i not in outside]
-    filled = mask.copy()
-    if not found:
-        return [], filled
-    biggest = max(a for a, _, _ in found)
+    n, lab = _labels(~mask, 4)  # 4-connected paper; label 0 is ink
+    outside = np.zeros(n, bool)
+    outside[0] = True
+    for edge in (lab[0], lab[-1], lab[:, 0], lab[:, -1]):
+        outside[edge] = True
+    ids = np.flatnonzero(~outside)
+    if not len(ids):
+        return [], mask.copy()
+    filled = mask | ~outside[lab]
+    areas = np.bincount(lab.ravel(), minlength=n)
+    biggest = int(areas[ids].max())
     holes = []
-    for area, rr, cc in found:
-        filled[rr, cc] = True
+    for i in _raster_order(lab, ids):
+        area = int(areas[i])
         if area >= min_area * rows * cols and area >= HOLE_MIN_RELATIVE * biggest:
+            rr, cc = np.nonzero(lab == i)
             holes.append(Hole(
                 row=float((rr.mean() + 0.5) / rows), col=float((cc.mean() + 0.5) / cols),
                 area=float(area / (rows * cols)),
                 top=float(rr.min() / rows), bottom=float((rr.max() + 1) / rows)))
     holes.sort(key=lambda h: h.row)
     return holes, filled
+
+
+def convex_hull(mask: np.ndarray) -> np.ndarray:
+    """Pixels of the convex hull of a mask's ink (``skimage.morphology.convex_hull_image``).
+
+    The hull is taken around the midpoints of the ink pixels' edges, and a pixel
+    belongs to it when its centre lies inside or on the hull; the test is done
+    in exact integer arithmetic, in coordinates doubled so the midpoints are
+    whole numbers.
+
+    >>> import numpy as np
+    >>> m = np.zeros((5, 5), bool); m[0, 0] = m[4, 4] = m[0, 4] = True
+    >>> convex_hull(m).astype(int)
+    array([[1, 1, 1, 1, 1],
+           [0, 1, 1, 1, 1],
+           [0, 0, 1, 1, 1],
+           [0, 0, 0, 1, 1],
+           [0, 0, 0, 0, 1]])
+    """
+    cols = mask.shape[1]
+    out = np.zeros(mask.shape, bool)
+    r = np.flatnonzero(mask.any(axis=1))
+    if not len(r):
+        return out
+    sub = mask[r]
+    first, last = sub.argmax(axis=1), cols - 1 - sub[:, ::-1].argmax(axis=1)
+    # the extreme pixels of each row span the hull; their edge midpoints, doubled
+    xs, ys = 2 * np.concatenate([first, last]), 2 * np.concatenate([r, r])
+    pts = np.stack([np.concatenate([xs, xs, xs - 1, xs + 1]),
+                    np.concatenate([ys - 1, ys + 1, ys, ys])], axis=1).astype(np.int32)
+    v = cv2.convexHull(pts)[:, 0, :].astype(np.int64)
+    x0, y0 = v[:, 0], v[:, 1]
+    x1, y1 = np.concatenate([x0[1:], x0[:1]]), np.concatenate([y0[1:], y0[:1]])
+    turn = 1 if int(np.sum(x0 * y1 - x1 * y0)) > 0 else -1
+    dx, dy = turn * (x1 - x0), turn * (y1 - y0)
+    # rows r[0]..r[-1] lie between the flat top and bottom edges; in them,
+    # (px, py) is inside or on edge k when dx*(py - y0) - dy*(px - x0) >= 0
+    k = dx[:, None] * (2 * np.arange(r[0], r[-1] + 1)[None, :] - y0[:, None])  # edges x rows
+    right, left = dy > 0, dy < 0
+    hi = ((x0[right, None] + k[right] // dy[right, None]) // 2).min(axis=0, initial=cols)
+    ceil = -(-k[left] // dy[left, None])
+    lo = (-(-(x0[left, None] + ceil) // 2)).max(axis=0, initial=-1)
+    c = np.arange(cols)
+    out[r[0]:r[-1] + 1] = (c[None, :] >= lo[:, None]) & (c[None, :] <= hi[:, None])
+    return out
 
 
 def _side(angle: float) -> str:
@@ -117,36 +185,58 @@ def _side(angle: float) -> str:
 
 def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     rows, cols = filled.shape
-    hull = convex_hull_image(filled)
+    hull = convex_hull(filled)
     hull_area = float(hull.sum())
-    space = hull & ~filled
-    lab, _ = ndi.label(space)
-    outer = ndi.binary_dilation(~np.pad(hull, 1))[1:-1, 1:-1]
+    solidity = float(filled.sum()) / max(hull_area, 1.0)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats((hull & ~filled).astype(np.uint8),
+                                                        connectivity=4, ltype=cv2.CV_32S)
+    shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
+    shares[0] = 0.0
+    big = np.flatnonzero(shares >= BAY_MIN_AREA)
+    if not len(big):
+        return [], solidity
+    # hull pixels with a 4-neighbour outside the hull (or the box): the mouths
+    outer = cv2.erode(hull.astype(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT,
+                      borderValue=0) == 0
+    rr, cc = np.nonzero(lab)
+    ids = lab[rr, cc]
+    on_mouth = outer[rr, cc]
+    mids, mrr, mcc = ids[on_mouth], rr[on_mouth], cc[on_mouth]
+    # per bay: sums of rows and columns of its pixels and of its mouth's (exact)
+    sums = [np.bincount(i, w, n) for i, w in ((ids, rr), (ids, cc), (mids, mrr), (mids, mcc))]
+    mouths = np.bincount(mids, minlength=n)
     bays = []
-    for _, (rr, cc) in sorted(ndi.value_indices(lab, ignore_value=0).items()):
-        area = len(rr) / max(hull_area, 1.0)
-        if area < BAY_MIN_AREA:
+    for i in _raster_order(lab, big):
+        area, count = float(shares[i]), int(stats[i, cv2.CC_STAT_AREA])
+        if mouths[i] == 0:
             continue
-        on_mouth = outer[rr, cc]
-        mr, mc = rr[on_mouth], cc[on_mouth]
-        if len(mr) == 0:
-            continue
-        dr, dc = mr.mean() - rr.mean(), mc.mean() - cc.mean()
-        if len(mr) >= 3:
-            cov = np.cov(np.stack([mr, mc]).astype(float))
-            evals, evecs = np.linalg.eigh(cov)
+        row, col = sums[0][i] / count, sums[1][i] / count
+        dr, dc = sums[2][i] / mouths[i] - row, sums[3][i] / mouths[i] - col
+        if mouths[i] >= 3:
+            evals, evecs = np.linalg.eigh(_covariance(mrr[mids == i], mcc[mids == i]))
             nr, nc = -evecs[1, 1], evecs[0, 1]  # normal to the mouth's main axis
             if nr * dr + nc * dc < 0:
                 nr, nc = -nr, -nc
             if evals[1] > 1e-6:
                 dr, dc = nr, nc
         angle = math.degrees(math.atan2(-dr, dc)) % 360.0
+        top = int(stats[i, cv2.CC_STAT_TOP])
         bays.append(Bay(
             side=_side(angle), area=area,
-            row=float((rr.mean() + 0.5) / rows), col=float((cc.mean() + 0.5) / cols),
-            top=float(rr.min() / rows), bottom=float((rr.max() + 1) / rows), angle=angle))
+            row=float((row + 0.5) / rows), col=float((col + 0.5) / cols),
+            top=top / rows, bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows,
+            angle=angle))
     bays.sort(key=lambda b: -b.area)
-    return bays, float(filled.sum()) / max(hull_area, 1.0)
+    return bays, solidity
+
+
+def _covariance(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``np.cov(np.stack([r, c]).astype(float))``, step by step (same values)."""
+    x = np.array([r, c], dtype=float)
+    x -= x.mean(axis=1)[:, None]
+    out: np.ndarray = np.dot(x, x.T.conj())
+    out *= np.true_divide(1, len(r) - 1)
+    return out
 
 
 def _band_width(mask: np.ndarray, rows: slice) -> float:
@@ -199,8 +289,9 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
         skel = sk.skeleton(body, stroke=stroke,
                            raw=raw if np.array_equal(body, mask) else None)
     scale = np.array([rows, cols], float)
-    ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel) + 0.5) / scale)
-    joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel) + 0.5) / scale)
+    nb = sk.neighbours(skel)
+    ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel, nb=nb) + 0.5) / scale)
+    joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel, nb=nb) + 0.5) / scale)
     rr, cc = np.nonzero(mask)
     band = max(1, round(EDGE_BAND * rows))
     return Topology(

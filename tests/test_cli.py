@@ -207,3 +207,172 @@ def test_roi_outside_the_image_is_one_error_line(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["read", str(digits_png(tmp_path)), "--roi", "0,0,9999,50"]) == 2
     assert "roi" in one_error_line(capsys.readouterr().err)
+
+
+# --- every bad file: exit 2 and one line naming it, nothing else on stderr -------------------
+
+def bad_files(tmp_path: Path) -> dict[str, Path]:
+    """One file per kind of bad input, named after its kind."""
+    good = digits_png(tmp_path, "7").read_bytes()
+    jpeg = cv2.imencode(".jpg", np.full((40, 40), 128, np.uint8))[1].tobytes()
+    contents = {"empty.png": b"", "text.png": b"not a picture", "cut.png": good[:200],
+                "crc.png": good[:60] + bytes([good[60] ^ 0xFF]) + good[61:],
+                "cut.jpg": jpeg[:200], "zero.pgm": b"P5\n0 0\n255\n",
+                "huge.pgm": b"P5\n20000 20000\n255\n" + bytes(64)}
+    (tmp_path / "folder.png").mkdir()
+    paths = {}
+    for name, data in contents.items():
+        (tmp_path / name).write_bytes(data)
+        paths[name] = tmp_path / name
+    return {**paths, "missing.png": tmp_path / "missing.png", "folder.png": tmp_path / "folder.png"}
+
+
+def test_each_bad_file_is_one_line(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    errors = {}
+    for name, path in bad_files(tmp_path).items():
+        assert main(["read", str(path)]) == 2, name
+        out, err = capfd.readouterr()  # file descriptors: C libraries' prints too
+        assert out == ""
+        errors[name] = one_error_line(err)
+        assert path.name in errors[name]
+    assert "above the limit" in errors["huge.pgm"]  # refused before decoding
+    assert "no image files" in errors["folder.png"]
+
+
+def test_odd_but_valid_images_read_quietly(tmp_path: Path,
+                                           capfd: pytest.CaptureFixture[str]) -> None:
+    nan_float = np.full((30, 30), np.nan, np.float32)
+    nan_float[5:25, 12:18] = 0.2
+    nan_float[0, 0] = np.inf
+    images = {"one.png": np.zeros((1, 1), np.uint8), "wide.png": np.full((9, 9), 900, np.uint16),
+              "nan.tiff": nan_float, "bgra.png": np.zeros((8, 8, 4), np.uint8)}
+    for name, image in images.items():
+        assert cv2.imwrite(str(tmp_path / name), image)
+        assert main(["read", str(tmp_path / name)]) in (0, 1), name
+        assert capfd.readouterr().err == ""
+
+
+def test_corrupt_model_file_is_one_line(tmp_path: Path, capfd: pytest.CaptureFixture[str]
+                                        ) -> None:
+    model = tmp_path / "model.npz"
+    model.write_bytes(b"PK\x03\x04 not really a zip archive")
+    image = str(digits_png(tmp_path, "1234"))
+    assert main(["read", image, "--classifier", "knn", "--model", str(model)]) == 2
+    assert "model.npz" in one_error_line(capfd.readouterr().err)
+
+
+def test_unexpected_failure_is_one_line_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(image: np.ndarray, **options: Any) -> Reading:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "read", broken)
+    assert main(["read", str(digits_png(tmp_path))]) == 2
+    assert "internal error" in one_error_line(capsys.readouterr().err)
+
+
+# --- batches: directories, globs, workers, progress ------------------------------------------
+
+def image_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    for name in ("b.png", "a.PNG", "c.jpg"):
+        digits_png(folder, "12", name)
+    (folder / "notes.txt").write_text("not an image")
+    (folder / "sub").mkdir()
+    digits_png(folder / "sub", "3", "d.png")
+    return folder
+
+
+def test_directory_and_glob_expand_sorted_and_not_recursive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "read", fake_read("5"))
+    folder = image_folder(tmp_path)
+    assert main(["read", "--json", str(folder), str(folder / "*.png"),
+                 str(folder / "s*"), str(tmp_path / "**" / "d.png")]) == 0
+    paths = [json.loads(line)["path"] for line in capsys.readouterr().out.splitlines()]
+    names = ["a.PNG", "b.png", "c.jpg", "b.png", "sub/d.png", "sub/d.png"]
+    assert paths == [str(folder / name) for name in names]
+
+
+def test_empty_folder_and_unmatched_pattern(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("no images here")
+    assert main(["read", "--json", str(tmp_path), str(tmp_path / "*.png")]) == 2
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["path"] for r in records] == [str(tmp_path), str(tmp_path / "*.png")]
+    assert "no image files" in records[0]["error"]
+    assert "no file matches" in records[1]["error"]
+    assert len(err.splitlines()) == 2
+
+
+def test_json_batch_reports_bad_files_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "read", fake_read("4?"))
+    good, bad = digits_png(tmp_path), tmp_path / "missing.png"
+    assert main(["read", "--json", str(good), str(bad), str(good)]) == 2
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["path"] for r in records] == [str(good), str(bad), str(good)]
+    assert records[1] == {"path": str(bad), "error": f"{bad}: no such file"}
+    assert records[0]["text"] == "4?"
+    assert err == f"topodigit: error: {bad}: no such file\n"
+
+
+def test_exit_code_is_the_worst(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    fine, unsure = digits_png(tmp_path, "12", "fine.png"), digits_png(tmp_path, "1", "unsure.png")
+
+    def read(image: Any, **options: Any) -> Reading:  # the narrower image is read as "?"
+        return fake_read("?" if image.shape[1] < 150 else "1")(image)
+
+    monkeypatch.setattr(cli, "read", read)
+    assert main(["read", str(fine)]) == 0
+    assert main(["read", str(fine), str(unsure)]) == 1
+    assert main(["read", str(unsure), str(tmp_path / "gone.png"), str(fine)]) == 2
+
+
+def test_workers_give_the_same_output(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in (REPO / "fixtures/clean/dejavu-sans-regular/20").glob("*.png"))
+    assert main(["read", "--json", *files[:5], "/nonexistent.png"]) == 2
+    one = capsys.readouterr()
+    assert main(["read", "--json", "--workers", "2", *files[:5], "/nonexistent.png"]) == 2
+    assert capsys.readouterr() == one
+
+
+def test_progress_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "read", fake_read("8"))
+    files = [str(digits_png(tmp_path, name=f"{i}.png")) for i in range(3)]
+    assert main(["read", *files]) == 0
+    assert capsys.readouterr().err == ""  # stderr is no terminal here
+    assert main(["read", "--progress", *files, str(tmp_path / "gone.png")]) == 2
+    err = capsys.readouterr().err
+    assert "] 4/4 files" in err
+    messages = [line.strip() for line in err.replace("\r", "\n").splitlines()
+                if line.strip() and not line.startswith("[")]
+    assert messages == [f"topodigit: error: {tmp_path / 'gone.png'}: no such file"]
+    assert main(["read", "--progress", files[0]]) == 0
+    assert capsys.readouterr().err == ""  # one file: no bar
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_bad_workers(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["read", "x.png", "--workers", value]) == 2
+    assert "--workers" in one_error_line(capsys.readouterr().err)
+
+
+def test_ctrl_c_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(argv: Any = None) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as info:
+        main_entry()
+    assert info.value.code == 130
+    assert capsys.readouterr().err == "topodigit: interrupted\n"

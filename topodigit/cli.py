@@ -1,7 +1,7 @@
 """Command line: the only module that prints and picks exit codes.
 
-``topodigit read IMG... [--json] [--annotate OUT.png] [--ink dark|light|auto]
-[--roi X0,Y0,X1,Y1] [--font auto|print|seven-segment]``
+``topodigit read IMG|DIR|GLOB... [--workers N] [--progress] [--json] [--annotate OUT.png]
+[--ink dark|light|auto] [--roi X0,Y0,X1,Y1] [--font auto|print|seven-segment]``
 
 stdout carries results only; errors go to stderr as one line each.
 Exit codes: 0 every glyph read, 1 some glyph unreadable (``?``), 2 bad input.
@@ -16,14 +16,24 @@ topodigit ...
 from __future__ import annotations
 
 import argparse
+import glob
 import importlib
 import json
+import multiprocessing
+import os
+import signal
 import sys
-from typing import NoReturn
+import time
+from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from topodigit import __version__
 from topodigit.errors import BadArgumentError, TopodigitError
+from topodigit.fallback import CLASSIFIERS
 from topodigit.io import load_image, save_image
+from topodigit.knn import FEATURES
 from topodigit.pipeline import FONT_CHOICES, ReaderConfig, read
 from topodigit.render import annotate
 from topodigit.results import Reading
@@ -33,7 +43,7 @@ EXIT_UNREADABLE = 1
 EXIT_BAD_INPUT = 2
 #: Modules (``topodigit.<name>``) that each add one verb with ``add_parser(verbs)``;
 #: the parser they add sets ``run=`` to a function ``(args) -> exit code``.
-_VERB_MODULES: tuple[str, ...] = ()
+_VERB_MODULES: tuple[str, ...] = ("cli_explain", "cli_compare", "cli_train")
 
 
 class _UsageError(Exception):
@@ -60,8 +70,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def main_entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point: also a quiet Ctrl-C and a quiet closed pipe."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("topodigit: interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:  # stdout's reader stopped early (``| head``): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
+    sys.exit(code)
 
 
 def _parser() -> Parser:
@@ -74,7 +93,15 @@ def _parser() -> Parser:
                     "Exit 0 if every glyph was read, 1 if some are unreadable ('?'), "
                     "2 on bad input.",
     )
-    read_verb.add_argument("images", nargs="+", metavar="IMG", help="image file(s) to read")
+    read_verb.add_argument("images", nargs="+", metavar="IMG",
+                           help="image files, directories (the image files directly inside, "
+                                "sorted; not recursive) or quoted glob patterns")
+    read_verb.add_argument("--workers", type=_workers, default=1, metavar="N",
+                           help="read N files at once in worker processes (default: 1; "
+                                "0: one per CPU); output stays in input order")
+    read_verb.add_argument("--progress", action="store_true",
+                           help="draw a progress bar on stderr even when it is not a terminal "
+                                "(drawn on a terminal when reading several files)")
     read_verb.add_argument("--json", action="store_true",
                            help="print one JSON object per image per line")
     read_verb.add_argument("--annotate", metavar="OUT.png",
@@ -87,33 +114,186 @@ def _parser() -> Parser:
     read_verb.add_argument("--roi", type=_roi, metavar="X0,Y0,X1,Y1",
                            help="read only this rectangle of each image (pixels; X1, Y1 "
                                 "exclusive); boxes stay in whole-image coordinates")
+    add_classifier_options(read_verb)
     read_verb.set_defaults(run=_run_read)
     for name in _VERB_MODULES:  # further verbs live in their own modules: add_parser(verbs)
         importlib.import_module(f"topodigit.{name}").add_parser(verbs)
     return parser
 
 
+#: File name suffixes (any case) taken from a directory.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".dib", ".tif", ".tiff", ".webp",
+                  ".gif", ".pbm", ".pgm", ".ppm", ".pnm", ".jp2", ".pcx")
+
+#: What reading one file gave: a reading, or the one-line error naming the file.
+Outcome = tuple[Reading | None, str | None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The options of one ``read`` run, sent to worker processes."""
+
+    ink: str
+    roi: tuple[int, ...] | None
+    config: ReaderConfig
+    annotate: str | None = None
+
+
 def _run_read(args: argparse.Namespace) -> int:
     """Read each image; keep going after a bad one, report the worst exit code."""
-    if args.annotate and len(args.images) > 1:
-        raise BadArgumentError(f"--annotate takes exactly one image, got {len(args.images)}")
+    tasks = expand(args.images)
+    if args.annotate and len(tasks) > 1:
+        raise BadArgumentError(f"--annotate takes exactly one image, got {len(tasks)}")
+    job = _Job(args.ink, args.roi, ReaderConfig(font=args.font, keep_topology=False,
+                                                **classifier_options(args)), args.annotate)
+    progress = Progress(len(tasks), enabled=len(tasks) > 1 and (
+        args.progress or sys.stderr.isatty()))
     status, printed = EXIT_OK, False
-    for path in args.images:
-        try:
-            image = load_image(path)
-            reading = read(image, ink=args.ink, roi=args.roi,
-                           config=ReaderConfig(font=args.font))
-            if args.annotate:
-                save_image(args.annotate, annotate(image, reading))
-        except TopodigitError as exc:
-            status = max(status, fail(str(exc)))
-            continue
-        _print_reading(path, reading, as_json=args.json, header=len(args.images) > 1,
-                       first=not printed)
-        printed = True
-        if reading.unreadable:
-            status = max(status, EXIT_UNREADABLE)
+    for path, (reading, error) in _in_order(tasks, job, args.workers, progress):
+        progress.clear()
+        if reading is None:
+            status = max(status, fail(str(error)))
+            if args.json:
+                print(json.dumps({"path": path, "error": error}), flush=True)
+        else:
+            _print_reading(path, reading, as_json=args.json, header=len(tasks) > 1,
+                           first=not printed)
+            printed = True
+            if reading.unreadable:
+                status = max(status, EXIT_UNREADABLE)
+        progress.draw()
+    progress.clear()
     return status
+
+
+def expand(specs: list[str]) -> list[tuple[str, str | None]]:
+    """The files to read, in order, each with None or the error that stops it.
+
+    A file stands for itself (read errors come later); a directory for the files
+    directly inside it whose suffix is in :data:`IMAGE_SUFFIXES`, sorted; a glob
+    pattern that is not an existing path for its matches, sorted, as a shell would
+    give them (``**`` spans folders; a matched directory is expanded too).
+    """
+    tasks: list[tuple[str, str | None]] = []
+    for spec in specs:
+        if os.path.isdir(spec):
+            with os.scandir(spec) as entries:
+                found = sorted(e.path for e in entries if e.is_file()
+                               and os.path.splitext(e.name)[1].lower() in IMAGE_SUFFIXES)
+            tasks += [(f, None) for f in found] or [(spec, f"{spec}: no image files in "
+                                                           "this directory")]
+        elif not os.path.lexists(spec) and any(c in spec for c in "*?["):
+            matches = sorted(glob.glob(spec, recursive=True))
+            tasks += expand(matches) if matches else [(spec, f"{spec}: no file matches "
+                                                             "this pattern")]
+        else:
+            tasks.append((spec, None))
+    return tasks
+
+
+def _in_order(tasks: list[tuple[str, str | None]], job: _Job, workers: int,
+              progress: Progress) -> Iterator[tuple[str, Outcome]]:
+    """Each task's path and outcome in input order, as soon as those before it are done."""
+    done: dict[int, Outcome] = {i: (None, error) for i, (_, error) in enumerate(tasks) if error}
+    progress.advance(len(done))
+    todo = [(i, path) for i, (path, error) in enumerate(tasks) if error is None]
+    following = 0
+    for index, outcome in _outcomes(todo, job, workers):
+        done[index] = outcome
+        progress.advance()
+        while following in done:
+            yield tasks[following][0], done.pop(following)
+            following += 1
+    for index in range(following, len(tasks)):
+        yield tasks[index][0], done.pop(index)
+
+
+def _outcomes(todo: list[tuple[int, str]], job: _Job, workers: int
+              ) -> Iterator[tuple[int, Outcome]]:
+    """Read the files, in this process or a pool of worker processes; completion order."""
+    if workers == 1 or len(todo) < 2:
+        for index, path in todo:
+            yield index, read_file(path, job)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+    pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=context,
+                               initializer=_init_worker)
+    try:
+        futures = {pool.submit(read_file, path, job): (index, path) for index, path in todo}
+        for future in as_completed(futures):
+            index, path = futures[future]
+            try:
+                yield index, future.result()
+            except BrokenExecutor as exc:
+                yield index, (None, f"{path}: the worker process reading it died ({exc})")
+    finally:  # on Ctrl-C or a closed pipe: drop the queue, let running files finish
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_worker() -> None:
+    """One OpenCV thread per worker process (they share the cores); Ctrl-C is the
+    parent's to handle."""
+    import cv2
+
+    cv2.setNumThreads(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def read_file(path: str, job: _Job) -> Outcome:
+    """Read one file (and write its annotation); errors become one line naming the file."""
+    try:
+        image = load_image(path)
+        reading = read(image, ink=job.ink, roi=job.roi, config=job.config)
+        if job.annotate:
+            save_image(job.annotate, annotate(image, reading))
+        return reading, None
+    except TopodigitError as exc:
+        message = str(exc)
+    except Exception as exc:  # a bug in one file must not stop a batch or print a traceback
+        message = f"internal error, please report it: {type(exc).__name__}: {exc}"
+    return None, message if message.startswith(path) else f"{path}: {message}"
+
+
+class Progress:
+    """A progress bar on one line of stderr: ``[#####-----] 12/40 files, 0:05 left``.
+
+    Parameters
+    ----------
+    total : int
+        Number of files.
+    enabled : bool
+        Draw at all; a disabled bar does nothing.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.enabled, self.done = max(total, 1), enabled, 0
+        self.start, self._drawn = time.monotonic(), 0
+
+    def advance(self, files: int = 1) -> None:
+        """Count ``files`` more as done and redraw."""
+        self.done += files
+        self.draw()
+
+    def draw(self) -> None:
+        if not self.enabled:
+            return
+        filled = self.WIDTH * self.done // self.total
+        text = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {self.done}/{self.total} files"
+        if 0 < self.done < self.total:
+            left = (time.monotonic() - self.start) / self.done * (self.total - self.done)
+            text += f", {int(left) // 60}:{int(left) % 60:02d} left"
+        sys.stderr.write("\r" + text.ljust(self._drawn))
+        sys.stderr.flush()
+        self._drawn = len(text)
+
+    def clear(self) -> None:
+        """Blank the bar's line, so that other lines can be printed."""
+        if self._drawn:
+            sys.stderr.write("\r" + " " * self._drawn + "\r")
+            sys.stderr.flush()
+            self._drawn = 0
 
 
 def _print_reading(path: str, reading: Reading, *, as_json: bool, header: bool,
@@ -127,6 +307,33 @@ def _print_reading(path: str, reading: Reading, *, as_json: bool, header: bool,
         print(f"==> {path} <==")
     if reading.text:
         print(reading.text)
+
+
+def add_classifier_options(verb: argparse.ArgumentParser) -> None:
+    """``--classifier``, ``--features`` and ``--model``, shared by the verbs that read."""
+    verb.add_argument("--classifier", choices=CLASSIFIERS, default="hybrid",
+                      help="'hybrid': rules with KNN for ambiguous glyphs (default); "
+                           "'rules' or 'knn' alone")
+    verb.add_argument("--features", choices=FEATURES, default="hog",
+                      help="features of the built-in templates: HOG (default) or classic "
+                           "10x10 pixels")
+    verb.add_argument("--model", metavar="MODEL.npz",
+                      help="templates made by 'topodigit train' instead of the built-in ones")
+
+
+def classifier_options(args: argparse.Namespace) -> dict[str, Any]:
+    """ReaderConfig keywords from :func:`add_classifier_options`' arguments."""
+    return {"classifier": args.classifier, "features": args.features, "model": args.model}
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value or os.cpu_count() or 1
 
 
 def _roi(text: str) -> tuple[int, ...]:

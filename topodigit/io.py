@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import warnings
 from typing import Any
 
@@ -27,7 +28,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from topodigit.errors import BadArgumentError, BadImageError, TopodigitError
+from topodigit.errors import BadArgumentError, BadImageError, BadModelError, TopodigitError
 
 MAX_PIXELS = 100_000_000
 """Largest image (height x width) topodigit will decode: about 10000 x 10000 pixels."""
@@ -37,6 +38,46 @@ _EXIF_ORIENTATION = 0x0112
 _EXIF_FORMATS = ("JPEG", "MPO", "TIFF", "WEBP")
 _PIL_TO_ARRAY_MODE = {"L": "L", "LA": "LA", "1": "1", "I": "I", "F": "F", "RGB": "RGB",
                       "RGBA": "RGBA", "La": "LA", "RGBa": "RGBA", "PA": "RGBA"}
+#: PNG and JPEG are decoded by PIL, never OpenCV: inside OpenCV, libpng and libjpeg
+#: print corrupt-data messages to stderr; PIL decodes silently, to the same pixels.
+_NOISY_MAGIC = (b"\x89PNG", b"\xff\xd8")
+
+
+class _Quiet:
+    """Silence PIL's warnings and OpenCV's log while decoding, safely across threads.
+
+    Both are process-wide settings, so overlapping decodes share one quiet window:
+    the first thread in saves and changes them, the last one out restores them.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: tuple[warnings.catch_warnings[None], int] | None = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                caught: warnings.catch_warnings[None] = warnings.catch_warnings()
+                caught.__enter__()
+                warnings.filterwarnings("ignore", module=r"PIL(\.|$)")
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                level = cv2.utils.logging.getLogLevel()
+                cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+                self._saved = (caught, level)
+            self._depth += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._saved is not None:
+                caught, level = self._saved
+                self._saved = None
+                cv2.utils.logging.setLogLevel(level)
+                caught.__exit__(None, None, None)
+
+
+_QUIET = _Quiet()
 
 
 def load_image(image: Any) -> np.ndarray:
@@ -155,30 +196,50 @@ def _read_file(name: str) -> bytes:
 
 
 def _decode(data: bytes, source: str) -> np.ndarray:
-    """Decode with OpenCV (PIL as fallback) after checking the header's size."""
+    """Decode after checking the header's size: PNG and JPEG with PIL, others OpenCV first."""
     if not data:
         raise BadImageError(f"{source}: no data (0 bytes)")
-    header = _open_header(data, source)
-    array = _cv2_decode(data)
-    if array is None:
-        if header is None:
-            raise BadImageError(f"{source}: cannot decode: not an image, truncated, "
-                                "or in a format neither OpenCV nor PIL reads")
-        try:
-            header.load()
-            array = _pil_to_array(header)
-        except Exception as exc:  # PIL decoders raise many types on corrupt data
-            raise BadImageError(f"{source}: cannot decode image (corrupt or truncated?): {exc}"
-                                ) from exc
-    return _orient(array, _exif_orientation(header))
+    with _QUIET:
+        header = _open_header(data, source)
+        noisy = data.startswith(_NOISY_MAGIC)  # PNG and JPEG
+        if noisy and header is not None and _wide_colour_png(data):
+            _verify(data, source)  # OpenCV keeps the 16 bits PIL would cut: check it first
+            noisy = False
+        array = None if noisy else _cv2_decode(data)
+        if array is None:
+            if header is None:
+                raise BadImageError(f"{source}: cannot decode: not an image, truncated, "
+                                    "or in a format neither OpenCV nor PIL reads")
+            array = _pil_decode(header, source)
+        return _orient(array, _exif_orientation(header))
+
+
+def _pil_decode(header: Image.Image, source: str) -> np.ndarray:
+    try:
+        header.load()
+        return _pil_to_array(header)
+    except Exception as exc:  # PIL decoders raise many types on corrupt data
+        raise BadImageError(f"{source}: cannot decode image (corrupt or truncated?): {exc}"
+                            ) from exc
+
+
+def _wide_colour_png(data: bytes) -> bool:
+    """A 16-bit colour PNG, which PIL would cut to 8 bits (OpenCV keeps 16)."""
+    return data[12:16] == b"IHDR" and len(data) > 25 and data[24] == 16 and data[25] in (2, 6)
+
+
+def _verify(data: bytes, source: str) -> None:
+    """Check a PNG's chunks and their CRCs with PIL, without decoding the pixels."""
+    try:
+        Image.open(io.BytesIO(data)).verify()
+    except Exception as exc:  # PIL raises many types on corrupt data
+        raise BadImageError(f"{source}: corrupt or truncated PNG: {exc}") from exc
 
 
 def _open_header(data: bytes, source: str) -> Image.Image | None:
     """Open (not decode) with PIL to check the pixel count; None if PIL cannot."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            header = Image.open(io.BytesIO(data))
+        header = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         match = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"{int(match.group(1)):,} pixels" if match else "too many pixels"
@@ -191,14 +252,10 @@ def _open_header(data: bytes, source: str) -> Image.Image | None:
 
 
 def _cv2_decode(data: bytes) -> np.ndarray | None:
-    old_level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     try:
         return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
         return None
-    finally:
-        cv2.utils.logging.setLogLevel(old_level)
 
 
 def _exif_orientation(header: Image.Image | None) -> int:
@@ -308,4 +365,65 @@ def _alpha_unit(alpha: np.ndarray, colour: np.ndarray) -> np.ndarray:
     return np.clip(values / np.float32(scale), 0.0, 1.0)
 
 
-__all__ = ["MAX_PIXELS", "load_image", "save_image"]
+MAX_MODEL_BYTES = 256 * 2**20
+"""Largest model file topodigit will open (256 MiB)."""
+
+
+def save_npz(path: str | os.PathLike[str], **arrays: np.ndarray) -> None:
+    """Write ``arrays`` to a compressed ``.npz`` at ``path`` (no pickled objects).
+
+    Raises
+    ------
+    TopodigitError
+        The file cannot be written.
+    """
+    name = os.fsdecode(path)
+    try:
+        with open(name, "wb") as handle:
+            np.savez_compressed(handle, allow_pickle=False, **arrays)
+    except OSError as exc:
+        raise TopodigitError(f"{name}: cannot write: {exc.strerror or exc}") from exc
+
+
+def load_npz(path: str | os.PathLike[str], *, required: set[str]) -> dict[str, np.ndarray]:
+    """Read an ``.npz`` with ``allow_pickle=False``; it must hold exactly ``required``.
+
+    Raises
+    ------
+    BadModelError
+        Missing, unreadable, too large, not an ``.npz``, pickled objects, or other keys.
+    """
+    name = os.fsdecode(path)
+    if os.path.isdir(name):
+        raise BadModelError(f"{name}: is a directory, not a model file")
+    try:
+        size = os.path.getsize(name)
+    except OSError:
+        raise BadModelError(f"{name}: no such model file") from None
+    if size > MAX_MODEL_BYTES:
+        raise BadModelError(f"{name}: {size:,} bytes is above the model limit of "
+                            f"{MAX_MODEL_BYTES:,} (topodigit.io.MAX_MODEL_BYTES)")
+    try:
+        with open(name, "rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise BadModelError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if magic != b"PK\x03\x04":
+        raise BadModelError(f"{name}: not an .npz model file (it does not start like a zip "
+                            "archive)")
+    try:
+        with np.load(name, allow_pickle=False) as archive:
+            keys = set(archive.files)
+            if keys != required:
+                raise BadModelError(
+                    f"{name}: not a topodigit model (fields {sorted(keys)[:8]}, expected "
+                    f"{sorted(required)})")
+            return {k: archive[k] for k in keys}
+    except BadModelError:
+        raise
+    except Exception as exc:  # np.load raises OSError, ValueError, zipfile errors, EOFError
+        raise BadModelError(f"{name}: not a readable .npz model file "
+                            f"({type(exc).__name__}: {exc})"[:300]) from None
+
+
+__all__ = ["MAX_MODEL_BYTES", "MAX_PIXELS", "load_image", "load_npz", "save_image", "save_npz"]

@@ -264,12 +264,18 @@ def test_corrupt_model_file_is_one_line(tmp_path: Path, capfd: pytest.CaptureFix
 def test_unexpected_failure_is_one_line_and_the_batch_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(image: np.ndarray, **options: Any) -> Reading:
-        raise RuntimeError("boom")
+    def broken(image: np.ndarray, **options: Any) -> Reading:  # on the wider image
+        if image.shape[1] > 150:
+            raise RuntimeError("boom\n> on two lines")  # as OpenCV's errors are
+        return fake_read("6")(image)
 
     monkeypatch.setattr(cli, "read", broken)
-    assert main(["read", str(digits_png(tmp_path))]) == 2
-    assert "internal error" in one_error_line(capsys.readouterr().err)
+    wide, narrow = digits_png(tmp_path, "1234", "wide.png"), digits_png(tmp_path, "1", "n.png")
+    assert main(["read", "--json", str(wide), str(narrow)]) == 2
+    out, err = capsys.readouterr()
+    assert [json.loads(line).get("text") for line in out.splitlines()] == [None, "6"]
+    assert one_error_line(err).endswith(
+        "wide.png: internal error, please report it: RuntimeError: boom > on two lines")
 
 
 # --- batches: directories, globs, workers, progress ------------------------------------------

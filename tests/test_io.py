@@ -1,12 +1,11 @@
-"""Tests of topodigit.io: every input kind and dtype, every refusal, quietly."""
+"""Tests of topodigit.io: every input kind and dtype, every refusal (see also
+test_io_corrupt.py)."""
 
 from __future__ import annotations
 
 import io
 import struct
-import warnings
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -14,7 +13,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import topodigit
 import topodigit.io as tio
 from topodigit.errors import BadArgumentError, BadImageError, TopodigitError
 from topodigit.io import MAX_PIXELS, load_image, save_image
@@ -388,82 +386,3 @@ def test_save_unknown_format_and_unwritable_path(tmp_path: Path) -> None:
     with pytest.raises(TopodigitError, match="cannot write"):
         save_image(tmp_path / "no-such-dir" / "x.png", GRAY)
 
-
-# --- corrupt files are refused quietly, from any thread ---------------------------------------
-
-def jpeg_bytes() -> bytes:
-    return encode(RNG.integers(0, 256, (40, 40), dtype=np.uint8), ".jpg")
-
-
-def with_crc_error(data: bytes) -> bytes:
-    broken = bytearray(data)
-    broken[len(broken) // 2] ^= 0xFF  # inside IDAT: its CRC no longer matches
-    return bytes(broken)
-
-
-@pytest.mark.parametrize("data", [
-    jpeg_bytes()[:300], jpeg_bytes()[:3] + b"\x01" + jpeg_bytes()[4:],
-    with_crc_error(encode(RNG.integers(0, 256, (40, 40), dtype=np.uint8))),
-    with_crc_error(encode(RNG.integers(0, 65535, (40, 40, 3), dtype=np.uint16))),
-    png_claiming(0, 0), png_claiming(1, 0),
-], ids=["truncated-jpeg", "bad-jpeg-marker", "png-crc", "png16-colour-crc", "png-0x0",
-        "png-1x0"])
-def test_corrupt_png_and_jpeg_refused_without_library_noise(
-    data: bytes, capfd: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(BadImageError, match="image bytes"):
-        load_image(data)
-    with pytest.raises(BadImageError, match="image bytes"):
-        topodigit.read(data)
-    assert capfd.readouterr() == ("", "")  # libpng/libjpeg print nothing
-
-
-def test_truncated_jpeg_file_names_path(tmp_path: Path) -> None:
-    path = tmp_path / "cut.jpg"
-    path.write_bytes(jpeg_bytes()[:200])
-    with pytest.raises(BadImageError, match=r"cut\.jpg"):
-        load_image(path)
-
-
-def test_jpeg_with_stray_bytes_decodes_quietly(capfd: pytest.CaptureFixture[str]) -> None:
-    data = jpeg_bytes()
-    out = load_image(data[:-2] + bytes(37) + data[-2:])  # junk before the end marker
-    np.testing.assert_array_equal(out, load_image(data))
-    assert capfd.readouterr() == ("", "")
-
-
-def test_png_and_jpeg_decode_like_opencv() -> None:
-    bgr = RNG.integers(0, 256, (9, 11, 3), dtype=np.uint8)
-    for ext in (".png", ".jpg"):
-        expected = cv2.imdecode(np.frombuffer(encode(bgr, ext), np.uint8), cv2.IMREAD_UNCHANGED)
-        np.testing.assert_array_equal(load_image(encode(bgr, ext)), load_image(expected))
-
-
-def test_16_bit_colour_png_keeps_its_range() -> None:
-    img = np.zeros((1, 2, 3), np.uint16)
-    img[0, 1] = 4095  # 12-bit data: PIL would cut it to 15 of 255
-    assert load_image(encode(img)).tolist() == [[0, 255]]
-
-
-def test_one_pixel_images() -> None:
-    for image in (np.zeros((1, 1), np.uint8), encode(np.zeros((1, 1), np.uint8)),
-                  np.full((1, 1, 4), 0.5, np.float32)):
-        assert load_image(image).shape == (1, 1)
-        assert topodigit.read(image).text == ""
-
-
-def test_decoding_from_threads_restores_global_settings() -> None:
-    level, filters = cv2.utils.logging.getLogLevel(), list(warnings.filters)
-    files = [encode(GRAY), encode(GRAY, ".bmp"), jpeg_bytes()[:300], b"junk"] * 40
-
-    def load(data: bytes) -> int:
-        try:
-            return load_image(data).size
-        except BadImageError:
-            return -1
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        sizes = list(pool.map(load, files))
-    assert sizes == [load(data) for data in files]
-    assert cv2.utils.logging.getLogLevel() == level
-    assert warnings.filters == filters

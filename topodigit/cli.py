@@ -348,7 +348,9 @@ def _roi(text: str) -> tuple[int, ...]:
 
 
 def fail(message: str) -> int:
-    print(f"topodigit: error: {message}", file=sys.stderr)
+    """Print ``message`` to stderr as one line; return the exit code for bad input."""
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"topodigit: error: {one_line}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

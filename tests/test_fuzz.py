@@ -6,7 +6,9 @@ needed), random options and random (corrupted) encoded files. The properties:
 
 - only :class:`~topodigit.errors.TopodigitError` escapes ``read``/``load_image``;
 - the same input gives an identical ``Reading.to_dict()`` and the input is not modified;
-- ``read`` from several threads at once gives the sequential results.
+- ``read`` from several threads at once gives the sequential results;
+- PNG/JPEG/BMP/WebP decoding prints nothing; the command line gives one JSON line per
+  file, and exit code 2 exactly when that line is an error, with one stderr line.
 
 Every test is derandomized (CI sees the same cases each run); set
 ``TOPODIGIT_FUZZ_SCALE=10`` for a ten times longer local hunt.
@@ -14,12 +16,13 @@ Every test is derandomized (CI sees the same cases each run); set
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from hypothesis.extra import numpy as hnp
 from PIL import Image
 
 import topodigit
+from topodigit.cli import main
 from topodigit.errors import TopodigitError
 from topodigit.fallback import CLASSIFIERS
 from topodigit.knn import FEATURES
@@ -65,9 +69,10 @@ def outcome(image: Any, **options: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def nothing_on_stderr() -> Iterator[None]:
-    """Fail if anything (C libraries included) writes to file descriptor 2 meanwhile."""
-    with tempfile.TemporaryFile() as sink:
+def stderr_into(text: list[str]) -> Iterator[None]:
+    """Append to ``text`` what is written to stderr meanwhile, by C libraries too."""
+    python = io.StringIO()
+    with tempfile.TemporaryFile() as sink, redirect_stderr(python):
         saved = os.dup(2)
         os.dup2(sink.fileno(), 2)
         try:
@@ -76,7 +81,7 @@ def nothing_on_stderr() -> Iterator[None]:
             os.dup2(saved, 2)
             os.close(saved)
         sink.seek(0)
-        assert sink.read().decode(errors="replace") == ""
+        text.append(sink.read().decode(errors="replace") + python.getvalue())
 
 
 def same_twice(image: Any, **options: Any) -> dict[str, Any]:
@@ -317,31 +322,61 @@ def test_config_numbers_of_the_wrong_type_are_refused(options: dict[str, Any]) -
         topodigit.ReaderConfig(**options)
 
 
-@fuzz(400)
-@given(st.data())
-def test_corrupted_files(data: st.DataObject) -> None:
-    """Encoded fixtures cut short, with flipped bytes or spliced garbage."""
-    source = data.draw(digit_images())
-    ext = data.draw(st.sampled_from([".png", ".jpg", ".bmp", ".tif", ".webp"]))
+@st.composite
+def corrupted_files(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A file suffix and a rendered digit image so encoded, cut short, with flipped bytes
+    or spliced garbage."""
+    source = draw(digit_images())
+    ext = draw(st.sampled_from([".png", ".jpg", ".bmp", ".tif", ".webp"]))
     if source.dtype != np.uint16 or ext not in (".png", ".tif"):
         source = topodigit.load_image(source)
-    if data.draw(st.booleans()):
+    if draw(st.booleans()):
         source = cv2.cvtColor(source, cv2.COLOR_GRAY2BGR)
     ok, buffer = cv2.imencode(ext, source)
     assert ok
     raw = bytearray(buffer.tobytes())
-    for _ in range(data.draw(st.integers(0, 8))):
-        at = data.draw(st.integers(0, len(raw) - 1))
-        raw[at] = data.draw(st.integers(0, 255))
-    if data.draw(st.booleans()):
-        raw = raw[:data.draw(st.integers(0, len(raw)))]
-    if data.draw(st.booleans()):
-        raw[data.draw(st.integers(0, len(raw))):] = data.draw(st.binary(max_size=64))
-    if ext == ".tif":  # libtiff (in OpenCV and PIL alike) prints its own complaints
-        same_twice(bytes(raw))
-        return
-    with nothing_on_stderr():
-        same_twice(bytes(raw))
+    for _ in range(draw(st.integers(0, 8))):
+        at = draw(st.integers(0, len(raw) - 1))
+        raw[at] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        raw = raw[:draw(st.integers(0, len(raw)))]
+    if draw(st.booleans()):
+        raw[draw(st.integers(0, len(raw))):] = draw(st.binary(max_size=64))
+    return ext, bytes(raw)
+
+
+@fuzz(400)
+@given(corrupted_files())
+def test_corrupted_files(file: tuple[str, bytes]) -> None:
+    ext, data = file
+    err: list[str] = []
+    with stderr_into(err):
+        same_twice(data)
+    if ext != ".tif":  # libtiff (in OpenCV and PIL alike) prints its own complaints
+        assert err == [""]
+
+
+@fuzz(150)
+@given(corrupted_files())
+def test_command_line_on_corrupted_files(file: tuple[str, bytes]) -> None:
+    """One JSON line per file; exit 2 exactly when it has an error and one stderr line."""
+    ext, data = file
+    out, err = io.StringIO(), []
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / f"image{ext}")
+        Path(path).write_bytes(data)
+        with redirect_stdout(out), stderr_into(err):
+            code = main(["read", "--json", path])
+    record = json.loads(out.getvalue())
+    assert record["path"] == path
+    if ext == ".tif":
+        err = [line for line in err[0].splitlines(keepends=True) if "topodigit" in line]
+    if "error" in record:
+        assert code == 2
+        assert err == [f"topodigit: error: {record['error']}\n"]
+    else:
+        assert code == (1 if "?" in record["text"] else 0)
+        assert err in ([""], [])
 
 
 @fuzz(60)

@@ -382,3 +382,13 @@ def test_ctrl_c_is_one_line(monkeypatch: pytest.MonkeyPatch,
         main_entry()
     assert info.value.code == 130
     assert capsys.readouterr().err == "topodigit: interrupted\n"
+
+
+def test_progress_counts_any_unit_and_clears(capsys: pytest.CaptureFixture[str]) -> None:
+    bar = cli.Progress(3, enabled=True, unit="images")
+    bar.advance()
+    assert capsys.readouterr().err.startswith("\r[##########--------------------] 1/3 images, ")
+    bar.clear()
+    assert capsys.readouterr().err.strip(" \r") == ""
+    cli.Progress(3, enabled=False).advance(3)
+    assert capsys.readouterr().err == ""

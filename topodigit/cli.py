@@ -263,12 +263,14 @@ class Progress:
         Number of files.
     enabled : bool
         Draw at all; a disabled bar does nothing.
+    unit : str
+        What is counted, shown after the count.
     """
 
     WIDTH = 30
 
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total, self.enabled, self.done = max(total, 1), enabled, 0
+    def __init__(self, total: int, *, enabled: bool, unit: str = "files") -> None:
+        self.total, self.enabled, self.unit, self.done = max(total, 1), enabled, unit, 0
         self.start, self._drawn = time.monotonic(), 0
 
     def advance(self, files: int = 1) -> None:
@@ -280,7 +282,8 @@ class Progress:
         if not self.enabled:
             return
         filled = self.WIDTH * self.done // self.total
-        text = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {self.done}/{self.total} files"
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        text = f"[{bar}] {self.done}/{self.total} {self.unit}"
         if 0 < self.done < self.total:
             left = (time.monotonic() - self.start) / self.done * (self.total - self.done)
             text += f", {int(left) // 60}:{int(left) % 60:02d} left"

@@ -181,7 +181,7 @@ def report(timings: list[Timing], peers: list[str]) -> list[str]:
             for name in peers:
                 theirs = statistics.median(t.ms[name] for t in group)
                 cells += [f"{theirs:.1f}", f"{sum(t.right[name] for t in group)}",
-                          f"{theirs / own:.0f}x"]
+                          f"{theirs / own:.1f}x"]
             lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -203,9 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     headline = [t for t in timings
                 if t.sample.height == HEADLINE_HEIGHT and t.sample.kind == "line"]
     own = statistics.median(t.ms["topodigit"] for t in headline)
-    print(f"\n10-digit line at {HEADLINE_HEIGHT} px: median {own:.2f} ms per image "
+    total = sum(t.ms["topodigit"] for t in timings)
+    print(f"\nall {len(timings)} images: topodigit {total:.0f} ms in total"
+          + "".join(f", {n} {sum(t.ms[n] for t in timings):.0f} ms"
+                    f" ({sum(t.ms[n] for t in timings) / total:.1f}x)" for n in peers))
+    print(f"10-digit line at {HEADLINE_HEIGHT} px: median {own:.2f} ms per image "
           f"({own / len(LINE):.2f} ms per glyph), whole read(), one core"
-          + "".join(f"; {n} {statistics.median(t.ms[n] for t in headline) / own:.0f}x slower"
+          + "".join(f"; {n} takes {statistics.median(t.ms[n] for t in headline) / own:.1f}x as long"
                     for n in peers))
     return 0
 

@@ -68,7 +68,10 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
     rad = np.deg2rad(angles)[:, None]
     rows = ys[None, :] * np.cos(rad) - xs[None, :] * np.sin(rad)  # (angles, points)
     bins = np.floor((rows - rows.min(axis=1, keepdims=True)) / width).astype(np.int64)
-    scores = np.array([float(np.sum(np.bincount(b) ** 2)) for b in bins])
+    span = int(bins.max()) + 1  # each angle's histogram, side by side in one bincount
+    counts = np.bincount((bins + span * np.arange(len(angles))[:, None]).ravel(),
+                         minlength=span * len(angles)).reshape(len(angles), span)
+    scores = (counts**2).sum(axis=1).astype(float)
     best = int(np.argmax(scores))
     flat = int(np.argmin(np.abs(angles)))
     if scores[best] < MIN_GAIN * scores[flat] or abs(angles[best]) < MIN_SKEW:

@@ -132,8 +132,9 @@ def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
     b = region.box
     own = region_mask(labels, region)
     rows, cols = np.nonzero(own)
-    anchor = float(b.right) if right_anchor else b.left + float(cols.mean()) + 0.5
-    return _Piece(region, own, anchor, b.top + float(rows.mean()))
+    n = len(rows)  # means from exact integer sums (as ndarray.mean gives them)
+    anchor = float(b.right) if right_anchor else b.left + int(cols.sum()) / n + 0.5
+    return _Piece(region, own, anchor, b.top + int(rows.sum()) / n)
 
 
 def _slant(pieces: list[_Piece]) -> float:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,7 +214,7 @@ def _cell(mask: np.ndarray, height: float | None, cell_width: float | None,
     return mask, ""
 
 
-def _median(values: np.ndarray | list[float]) -> float:
+def _median(values: np.ndarray | Sequence[float]) -> float:
     """``np.median`` of a short array (same value, without its overhead)."""
     v = sorted(values.tolist() if isinstance(values, np.ndarray) else values)
     half = len(v) // 2
@@ -244,24 +245,29 @@ def _levels(cell: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
     """Per segment: share of crossing lines that meet ink, and the median stroke."""
     levels, strokes = {}, {}
     for seg, (rs, cs) in _zones(cell.shape).items():
-        counts = cell[rs, cs].sum(axis=0 if seg in _HORIZONTAL else 1)
-        levels[seg] = float((counts > 0).mean())
-        strokes[seg] = _median(counts[counts > 0]) if counts.any() else 0.0
+        counts = cell[rs, cs].sum(axis=0 if seg in _HORIZONTAL else 1).tolist()
+        inked = [c for c in counts if c > 0]
+        levels[seg] = len(inked) / len(counts)
+        strokes[seg] = _median(inked) if inked else 0.0
     return levels, strokes
 
 
 def _straight(lines: np.ndarray, tol: float) -> tuple[int, int]:
     """Cross-lines (columns of ``lines``) whose ink run has the bar's edges and thickness."""
-    has = lines.any(axis=0)
-    if not has.any():
-        return 0, lines.shape[1]
     n = lines.shape[0]
-    first, last = np.argmax(lines, axis=0), n - 1 - np.argmax(lines[::-1], axis=0)
-    thick = last - first + 1
-    good = (has & (np.abs(first - _median(first[has])) <= max(1.0, tol))
-            & (np.abs(last - _median(last[has])) <= max(1.0, tol))
-            & (np.abs(thick - _median(thick[has])) <= max(0.5, tol)))
-    return int(good.sum()), lines.shape[1]
+    runs = [(a, n - 1 - b) for a, b, inked in zip(np.argmax(lines, axis=0).tolist(),
+                                                   np.argmax(lines[::-1], axis=0).tolist(),
+                                                   (lines.sum(axis=0) > 0).tolist(), strict=True)
+            if inked]  # (first, last) ink row of each cross-line that meets ink
+    if not runs:
+        return 0, lines.shape[1]
+    first = _median([a for a, _ in runs])
+    last = _median([b for _, b in runs])
+    thick = _median([b - a + 1 for a, b in runs])
+    edge, size = max(1.0, tol), max(0.5, tol)
+    good = sum(abs(a - first) <= edge and abs(b - last) <= edge and abs(b - a + 1 - thick) <= size
+               for a, b in runs)
+    return good, lines.shape[1]
 
 
 def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float]) -> float:

@@ -17,6 +17,8 @@ A bar with a one-pixel bump keeps its two ends and loses the bump:
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 from skimage.morphology import skeletonize
@@ -53,9 +55,13 @@ def stroke_width(mask: np.ndarray, skel: np.ndarray | None = None) -> float:
     on = skel if skel.any() else mask
     padded = cv2.copyMakeBorder(mask.astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     dist = cv2.distanceTransform(padded, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1][on]
-    # exact Euclidean distances: the squared distance is a whole number of pixels
-    values = np.sqrt(np.rint(dist.astype(np.float64) ** 2))
-    return float(2.0 * np.median(values))
+    # exact Euclidean distances: the squared distance is a whole number of pixels,
+    # and the median is taken of those (the square root keeps the order)
+    squares = sorted(np.rint(dist.astype(np.float64) ** 2).tolist())
+    half = len(squares) // 2
+    if len(squares) % 2:
+        return float(2.0 * math.sqrt(squares[half]))
+    return float(2.0 * ((math.sqrt(squares[half - 1]) + math.sqrt(squares[half])) / 2))
 
 
 def _is_root(on: set[tuple[int, int]], p: tuple[int, int], spur: set[tuple[int, int]]
@@ -107,20 +113,23 @@ def _trace_spur(on: set[tuple[int, int]], nb: dict[tuple[int, int], int],
 def prune(skel: np.ndarray, max_len: int) -> np.ndarray:
     """Remove branches shorter than ``max_len`` pixels that end in a junction."""
     out = skel.copy()
+    rows, cols = np.nonzero(out)
+    pixels = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    on = set(pixels)
+    counts = dict(zip(pixels, neighbours(out)[rows, cols].tolist(), strict=True))
     for _ in range(PRUNE_PASSES):
-        nb = neighbours(out)
-        rows, cols = np.nonzero(out)
-        pixels = list(zip(rows.tolist(), cols.tolist(), strict=True))
-        on = set(pixels)
-        counts = dict(zip(pixels, nb[rows, cols].tolist(), strict=True))
-        removed = False
-        for r, c in np.argwhere(nb == 1).tolist():
-            for p in _trace_spur(on, counts, (r, c), max_len):
+        removed = set()
+        for end in sorted(p for p in on if counts[p] == 1):  # raster order
+            for p in _trace_spur(on, counts, end, max_len):
                 out[p] = False
                 on.discard(p)
-                removed = True
+                removed.add(p)
         if not removed:
             break
+        for r, c in removed:  # neighbour counts of the pruned skeleton, for the next pass
+            for dr, dc in _OFFSETS:
+                if (r + dr, c + dc) in on:
+                    counts[r + dr, c + dc] -= 1
     return out
 
 
@@ -148,18 +157,23 @@ def junctions(skel: np.ndarray, *, nb: np.ndarray | None = None) -> np.ndarray:
 
     Clusters (8-connected) come in the raster order of their first pixel.
     """
-    hot = ((neighbours(skel) if nb is None else nb) >= 3).astype(np.uint8)
-    n, lab = cv2.connectedComponents(hot, connectivity=8, ltype=cv2.CV_32S)
-    if n <= 1:
-        return np.zeros((0, 2))
-    rr, cc = np.nonzero(hot)
-    ids = lab[rr, cc]
-    _, first = np.unique(ids, return_index=True)  # raster position of each cluster's first pixel
-    count = np.bincount(ids, minlength=n)[1:].astype(float)
-    centres = np.stack([np.bincount(ids, rr.astype(float), n)[1:] / count,
-                        np.bincount(ids, cc.astype(float), n)[1:] / count], axis=1)
-    out: np.ndarray = centres[np.argsort(first, kind="stable")]
-    return out
+    hot = [(r, c) for r, c in np.argwhere((neighbours(skel) if nb is None else nb) >= 3).tolist()]
+    left, centres = set(hot), []
+    for p in hot:  # raster order: a cluster starts at its first pixel
+        if p not in left:
+            continue
+        left.discard(p)
+        todo, rows, cols = [p], 0, 0
+        members = 0
+        while todo:
+            r, c = todo.pop()
+            rows, cols, members = rows + r, cols + c, members + 1
+            for dr, dc in _OFFSETS:
+                if (r + dr, c + dc) in left:
+                    left.discard((r + dr, c + dc))
+                    todo.append((r + dr, c + dc))
+        centres.append((rows / members, cols / members))
+    return np.array(centres, float).reshape(-1, 2)
 
 
 __all__ = ["endpoints", "junctions", "neighbours", "prune", "skeleton", "stroke_width"]

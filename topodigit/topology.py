@@ -83,14 +83,15 @@ def _labels(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray]:
     return int(n), lab
 
 
-def _raster_order(lab: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def _raster_order(lab: np.ndarray, stats: np.ndarray, ids: np.ndarray) -> list[int]:
     """``ids`` sorted by the raster position of each label's first pixel (the
-    order :func:`scipy.ndimage.label` numbers them in)."""
+    order :func:`scipy.ndimage.label` numbers them in); ``stats`` are OpenCV's."""
     if len(ids) < 2:
-        return ids
-    first = [int(np.argmax(lab.ravel() == i)) for i in ids]
-    out: np.ndarray = ids[np.argsort(first, kind="stable")]
-    return out
+        return [int(i) for i in ids]
+    labels = ids.tolist()
+    tops = stats[ids, cv2.CC_STAT_TOP].tolist()  # the first pixel is in the top row
+    first = [(t, int(np.argmax(lab[t] == i))) for t, i in zip(tops, labels, strict=True)]
+    return [i for _, i in sorted(zip(first, labels, strict=True))]
 
 
 def _main_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -107,7 +108,8 @@ def _main_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
 def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
            ) -> tuple[list[Hole], np.ndarray]:
     rows, cols = mask.shape
-    n, lab = _labels(~mask, 4)  # 4-connected paper; label 0 is ink
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(  # 4-connected paper; label 0 is ink
+        (~mask).astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
     outside = np.zeros(n, bool)
     outside[0] = True
     for edge in (lab[0], lab[-1], lab[:, 0], lab[:, -1]):
@@ -116,17 +118,18 @@ def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
     if not len(ids):
         return [], mask.copy()
     filled = mask | ~outside[lab]
-    areas = np.bincount(lab.ravel(), minlength=n)
+    areas = stats[:, cv2.CC_STAT_AREA]
     biggest = int(areas[ids].max())
     holes = []
-    for i in _raster_order(lab, ids):
+    for i in _raster_order(lab, stats, ids):
         area = int(areas[i])
         if area >= min_area * rows * cols and area >= HOLE_MIN_RELATIVE * biggest:
             rr, cc = np.nonzero(lab == i)
+            top = int(stats[i, cv2.CC_STAT_TOP])
             holes.append(Hole(
-                row=float((rr.mean() + 0.5) / rows), col=float((cc.mean() + 0.5) / cols),
-                area=float(area / (rows * cols)),
-                top=float(rr.min() / rows), bottom=float((rr.max() + 1) / rows)))
+                row=(int(rr.sum()) / area + 0.5) / rows, col=(int(cc.sum()) / area + 0.5) / cols,
+                area=float(area / (rows * cols)), top=top / rows,
+                bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows))
     holes.sort(key=lambda h: h.row)
     return holes, filled
 
@@ -203,21 +206,22 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     on_mouth = outer[rr, cc]
     mids, mrr, mcc = ids[on_mouth], rr[on_mouth], cc[on_mouth]
     # per bay: sums of rows and columns of its pixels and of its mouth's (exact)
-    sums = [np.bincount(i, w, n) for i, w in ((ids, rr), (ids, cc), (mids, mrr), (mids, mcc))]
+    sums = [np.bincount(i, w, n) for i, w in ((ids, rr), (ids, cc), (mids, mrr), (mids, mcc),
+                                              (mids, mrr * mrr), (mids, mcc * mcc),
+                                              (mids, mrr * mcc))]
     mouths = np.bincount(mids, minlength=n)
     bays = []
-    for i in _raster_order(lab, big):
+    for i in _raster_order(lab, stats, big):
         area, count = float(shares[i]), int(stats[i, cv2.CC_STAT_AREA])
         if mouths[i] == 0:
             continue
         row, col = sums[0][i] / count, sums[1][i] / count
         dr, dc = sums[2][i] / mouths[i] - row, sums[3][i] / mouths[i] - col
         if mouths[i] >= 3:
-            evals, evecs = np.linalg.eigh(_covariance(mrr[mids == i], mcc[mids == i]))
-            nr, nc = -evecs[1, 1], evecs[0, 1]  # normal to the mouth's main axis
+            spread, nr, nc = _mouth_axis(int(mouths[i]), *(int(s[i]) for s in sums[2:]))
             if nr * dr + nc * dc < 0:
                 nr, nc = -nr, -nc
-            if evals[1] > 1e-6:
+            if spread > 1e-6:
                 dr, dc = nr, nc
         angle = math.degrees(math.atan2(-dr, dc)) % 360.0
         top = int(stats[i, cv2.CC_STAT_TOP])
@@ -230,13 +234,21 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     return bays, solidity
 
 
-def _covariance(r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``np.cov(np.stack([r, c]).astype(float))``, step by step (same values)."""
-    x = np.array([r, c], dtype=float)
-    x -= x.mean(axis=1)[:, None]
-    out: np.ndarray = np.dot(x, x.T.conj())
-    out *= np.true_divide(1, len(r) - 1)
-    return out
+def _mouth_axis(n: int, sr: int, sc: int, srr: int, scc: int, src: int
+                ) -> tuple[float, float, float]:
+    """Main axis of a mouth's ``n`` pixels from their sums (rows, columns, their
+    squares and products): the larger variance along it, and the unit normal to it
+    (row, col), as from ``np.linalg.eigh`` of their covariance, in closed form."""
+    a, c, b = n * srr - sr * sr, n * scc - sc * sc, n * src - sr * sc  # n(n-1) x covariance
+    root = math.sqrt((a - c) ** 2 + 4 * b * b)
+    big = (a + c + root) / 2
+    if b == 0:  # axis-aligned (eigh's order: the second axis wins a tie)
+        vr, vc = (1.0, 0.0) if a > c else (0.0, 1.0)
+    else:
+        vr, vc = (big - c, float(b)) if a >= c else (float(b), big - a)
+        norm = math.hypot(vr, vc)
+        vr, vc = vr / norm, vc / norm
+    return big / (n * (n - 1)), -vc, vr
 
 
 def _band_width(mask: np.ndarray, rows: slice) -> float:
@@ -296,8 +308,8 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
     band = max(1, round(EDGE_BAND * rows))
     return Topology(
         height=rows, width=cols, holes=holes, endpoints=ends, junctions=joins,
-        centroid=(float((rr.mean() + 0.5) / rows), float((cc.mean() + 0.5) / cols)),
-        bays=tuple(bays), ink=float(mask.mean()), stroke=stroke / rows, solidity=solidity,
+        centroid=((int(rr.sum()) / len(rr) + 0.5) / rows, (int(cc.sum()) / len(rr) + 0.5) / cols),
+        bays=tuple(bays), ink=len(rr) / mask.size, stroke=stroke / rows, solidity=solidity,
         pieces=pieces, top_width=_band_width(main, slice(0, band)),
         bottom_width=_band_width(main, slice(rows - band, rows)),
     )

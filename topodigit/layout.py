@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -139,8 +139,7 @@ def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
 
 def _slant(pieces: list[_Piece]) -> float:
     """Italic shear of the digits: the one that makes them narrowest in total."""
-    shears = np.array(SLANTS)[:, None]
-    widths = np.zeros(len(SLANTS))
+    rs, cs = [], []
     for p in pieces:
         rows = np.flatnonzero(p.mask.any(axis=1))
         if len(rows):
@@ -148,10 +147,16 @@ def _slant(pieces: list[_Piece]) -> float:
             sub = p.mask[rows]
             counts = sub.sum(axis=1)
             mean = int(rows @ counts) / int(counts.sum())  # of all the ink's rows
-            r = np.concatenate([rows, rows])
-            last = p.mask.shape[1] - 1 - sub[:, ::-1].argmax(axis=1)
-            c = np.concatenate([sub.argmax(axis=1), last])
-            widths = widths + np.ptp(c[None, :] - shears * (r - mean)[None, :], axis=1)
+            rs.append(np.concatenate([rows, rows]) - mean)
+            cs.append(np.concatenate([sub.argmax(axis=1),
+                                      p.mask.shape[1] - 1 - sub[:, ::-1].argmax(axis=1)]))
+    widths = np.zeros(len(SLANTS))
+    if rs:  # every piece's width at every shear, added up piece by piece
+        x = np.concatenate(cs)[None, :] - np.array(SLANTS)[:, None] * np.concatenate(rs)[None, :]
+        starts = np.cumsum([0] + [len(r) for r in rs[:-1]])
+        spans = np.maximum.reduceat(x, starts, axis=1) - np.minimum.reduceat(x, starts, axis=1)
+        for k in range(len(rs)):
+            widths = widths + spans[:, k]
     best, slant = np.inf, 0.0
     for s, width in zip(SLANTS, widths.tolist(), strict=True):
         if width < best - 1e-9:
@@ -165,7 +170,7 @@ def _upright(pieces: list[_Piece], digit: list[bool], middle: float) -> list[_Pi
     Italic marks sit low on the line, left of the digits' centroids.
     """
     slant = _slant([p for p, d in zip(pieces, digit, strict=True) if d])
-    return [replace(p, anchor=p.anchor - slant * (p.row - middle)) for p in pieces]
+    return [_Piece(p.region, p.mask, p.anchor - slant * (p.row - middle), p.row) for p in pieces]
 
 
 def _is_plus(own: np.ndarray) -> bool:
@@ -307,7 +312,8 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
         # than out (separators . , : are not spaced, and sit unevenly)
         if not seven_segment and (tokens[k].char or "?") in SIGNS and k < len(step):
             space = space or s - float(step[k]) > excess
-        out.append(replace(tokens[k], space_before=bool(space)))
+        t = tokens[k]
+        out.append(Token(t.region, t.char, t.rule, t.reason, bool(space), t.mask))
     return out
 
 

@@ -47,8 +47,7 @@ def text_height(gray: np.ndarray, *, ink: str = "auto") -> float:
     """
     h, w = gray.shape
     step = max(1, math.ceil(math.sqrt(h * w / PROBE_PIXELS)))
-    probe = gray if step == 1 else cv2.resize(gray, (max(1, w // step), max(1, h // step)),
-                                              interpolation=cv2.INTER_AREA)
+    probe = gray if step == 1 else _area(gray, (max(1, w // step), max(1, h // step)))
     mask = binarize(probe, ink=ink).mask
     _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     area, height = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
@@ -72,8 +71,20 @@ def shrink(gray: np.ndarray, *, ink: str = "auto", max_height: int = MAX_GLYPH_H
         return gray, (1.0, 1.0)
     scale = max_height / height
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    small: np.ndarray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    return small, (size[1] / h, size[0] / w)
+    return _area(gray, size), (size[1] / h, size[0] / w)
+
+
+def _area(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Shrink ``gray`` to ``size`` (width, height) by area averaging, halving it
+    first while it stays at least that large (OpenCV's fast path)."""
+    h, w = gray.shape
+    while w // 2 >= size[0] and h // 2 >= size[1]:
+        gray = cv2.resize(gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        h, w = gray.shape
+    if (w, h) == size:
+        return gray
+    out: np.ndarray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    return out
 
 
 def unscale_box(box: tuple[int, int, int, int], factors: tuple[float, float],

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.test_knn import bar, ell, ring
 from topodigit import BadArgumentError
 from topodigit.fallback import decide
 from topodigit.knn import Model
 from topodigit.results import Verdict
-from tests.test_knn import bar, ell, ring
 
 
 def rule(char: str, conf: float, candidates: tuple[str, ...] = ()) -> Verdict:

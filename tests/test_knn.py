@@ -71,7 +71,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
 def test_corrupt_model_file_is_a_typed_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "bad.npz"
     path.write_bytes(content)
-    with pytest.raises(BadModelError, match="bad.npz"):
+    with pytest.raises(BadModelError, match=r"bad\.npz"):
         knn.Model.load(path)
 
 

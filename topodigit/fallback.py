@@ -11,8 +11,9 @@ Works on one page's digit glyphs at once, because one page uses one font:
 3. **Fallback.** A glyph is ambiguous when no rule fits, its margin is low
    (confidence under :data:`AMBIGUOUS`) or it was found inconsistent. It takes
    the digit of the nearest page template within :data:`PAGE_GATE` (pages
-   compare their glyphs by classic 10x10 pixels, cheap to compute), otherwise the built-in (or user) model's vote, restricted to
-   the rules' candidates when the rules fired. A model's far neighbour gives
+   compare their glyphs by classic 10x10 pixels, cheap to compute), otherwise
+   the built-in (or user) model's vote, restricted to the rules' candidates
+   when the rules fired. A model's far neighbour gives
    nothing, and the rules' reading stands.
 
 Examples

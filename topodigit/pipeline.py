@@ -27,7 +27,8 @@ from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
 from topodigit.layout import Token, arrange
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
-from topodigit.segment import MAX_COMPONENTS, Region, segment
+from topodigit.scale import shrink, unscale_box
+from topodigit.segment import MAX_COMPONENTS, Region, region_mask, segment
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
 #: A line whose segments did not come apart is still seven-segment when at least
@@ -37,7 +38,15 @@ FONT_CHOICES = ("auto", "print", "seven-segment")
 SEVEN_FIT = 0.93
 #: ... which is not tried when the first digit, taken upright, fits worse than this.
 SEVEN_PRECHECK = 0.6
+#: ... nor when, upright, more than a tenth of the digits (at least one) fit worse
+#: than this (seven-segment lines of the fixtures, italics included, have at most
+#: one digit under 0.85 upright; most print lines have two under 0.75 among their
+#: first four digits): it spares print lines the slant search.
+SEVEN_UPRIGHT = 0.75
 SEVEN_MIN_DIGITS = 3
+#: Slants (dx per row) also tried when the slant search finds a line upright but
+#: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
+ITALIC_SLANTS = (0.05, 0.1, 0.15)
 #: Touching glyphs: a cut takes out the thin bridge around it (a blot), up to
 #: this share of a glyph width each side.
 BRIDGE_REACH = 0.15
@@ -115,12 +124,19 @@ class ReaderConfig:
             raise BadArgumentError(f"model must be a path or a knn.Model, got {self.model!r}")
         if self.ink not in INK_CHOICES:
             raise BadArgumentError(f"ink must be one of {INK_CHOICES}, got {self.ink!r}")
-        if not 16 <= int(self.norm_height) <= 200:
-            raise BadArgumentError(f"norm_height must be in 16..200, got {self.norm_height!r}")
+        if not (_whole(self.norm_height) and 16 <= self.norm_height <= 200):
+            raise BadArgumentError(f"norm_height must be an integer in 16..200, "
+                                   f"got {self.norm_height!r}")
         if self.font not in FONT_CHOICES:
             raise BadArgumentError(f"font must be one of {FONT_CHOICES}, got {self.font!r}")
-        if int(self.max_components) < 1:
-            raise BadArgumentError(f"max_components must be >= 1, got {self.max_components!r}")
+        if not (_whole(self.max_components) and self.max_components >= 1):
+            raise BadArgumentError(f"max_components must be an integer >= 1, "
+                                   f"got {self.max_components!r}")
+
+
+def _whole(value: object) -> bool:
+    """An int (or numpy integer), not a bool, float or string."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int = CROP_PAD
@@ -133,7 +149,7 @@ def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int 
     b = region.box
     top, left = max(b.top - pad, 0), max(b.left - pad, 0)
     bottom, right = min(b.bottom + pad, ink.shape[0]), min(b.right + pad, ink.shape[1])
-    own = np.isin(labels[top:bottom, left:right], region.labels).astype(np.uint8)
+    own = region_mask(labels, region, Box(top, left, bottom, right)).astype(np.uint8)
     grown = cv2.dilate(own, np.ones((3, 3), np.uint8))
     crop: np.ndarray = ink[top:bottom, left:right] * grown
     return crop
@@ -297,13 +313,32 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
     masks = [t.mask for t in tokens if t.char is None]
     wide = [r.box.width for r in digits if r.box.width > sevenseg.ONE_MAX_WIDTH * height]
     cell = float(np.median(wide)) if wide else None
-    if not seven and sevenseg.decode(masks[0], height=height, cell_width=cell
-                                     ).fit < SEVEN_PRECHECK:
-        return None  # cheap test before the slant search: the first digit, upright
+    if not seven:  # cheap tests before the slant search: the digits taken upright
+        upright_misfits = max(1, len(digits) // 10)
+        for k, m in enumerate(masks):
+            fit = sevenseg.decode(m, height=height, cell_width=cell).fit
+            if k == 0 and fit < SEVEN_PRECHECK:
+                return None
+            upright_misfits -= fit < SEVEN_UPRIGHT
+            if upright_misfits < 0:
+                return None
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
-    allowed_misfits = len(digits) // 10  # all but a tenth must fit
+    slants = [slant]
+    if not seven and abs(slant) < min(ITALIC_SLANTS):
+        slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
+    for s in slants:
+        reads = _decode_line(masks, height, cell, s, seven)
+        if reads is not None:
+            return {r: sr.verdict for r, sr in zip(digits, reads, strict=True)}
+    return None
+
+
+def _decode_line(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
+                 seven: bool) -> list[sevenseg.SegmentReading] | None:
+    """Segment readings of a line's digits, or None when too many misfit (``auto``)."""
+    allowed_misfits = len(masks) // 10  # all but a tenth must fit
     reads = []
     for m in masks:
         reads.append(sevenseg.decode(m, height=height, cell_width=cell, slant=slant))
@@ -311,7 +346,7 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
             allowed_misfits -= 1
             if allowed_misfits < 0:
                 return None
-    return {r: sr.verdict for r, sr in zip(digits, reads, strict=True)}
+    return reads
 
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
@@ -322,7 +357,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     whole = pieces[0].box
     for p in pieces[1:]:
         whole = whole.union(p.box)
-    own = np.isin(labels[whole.top:whole.bottom, whole.left:whole.right], pieces[0].labels)
+    own = region_mask(labels, pieces[0], whole)
     prof = cuts.profile(own)
     reach = max(1, round(BRIDGE_REACH * whole.width / len(pieces)))
     spans, start = [], 0
@@ -401,6 +436,8 @@ def _scan(image: Any, roi: Any, cfg: ReaderConfig
     shape = (int(whole.shape[0]), int(whole.shape[1]))
     x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
     gray = whole[y0:y1, x0:x1]
+    full = gray.shape[:2]
+    gray, factors = shrink(gray, ink=cfg.ink)  # large glyphs: read a smaller copy
     bw = binarize(gray, ink=cfg.ink)
     notes = []
     angle = estimate_skew(bw.mask, max_components=cfg.max_components) if cfg.deskew else 0.0
@@ -413,6 +450,9 @@ def _scan(image: Any, roi: Any, cfg: ReaderConfig
     if angle:
         page = _move(page, lambda b: Box(*unrotate_box(
             (b.top, b.left, b.bottom, b.right), matrix, gray.shape[:2])))
+    if factors != (1.0, 1.0):
+        page = _move(page, lambda b: Box(*unscale_box(
+            (b.top, b.left, b.bottom, b.right), factors, full)))
     if x0 or y0:
         page = _move(page, lambda b: Box(b.top + y0, b.left + x0, b.bottom + y0, b.right + x0))
     if truncated:

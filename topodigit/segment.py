@@ -175,7 +175,9 @@ def _group_lines(boxes: list[Box]) -> list[list[int]]:
         b = boxes[i]
         for k, (top, bottom, members) in enumerate(lines):
             overlap = min(bottom, b.bottom) - max(top, b.top)
-            if overlap >= LINE_ROW_OVERLAP * min(b.height, bottom - top):
+            # a mark (e.g. a comma hanging below the baseline) joins a line it touches
+            mark = b.height <= MARK_SIZE * (bottom - top)
+            if overlap >= LINE_ROW_OVERLAP * min(b.height, bottom - top) or (mark and overlap > 0):
                 members.append(i)
                 lines[k] = (min(top, b.top), max(bottom, b.bottom), members)
                 break

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import cv2
 import numpy as np
 
-from topodigit import cuts, fallback, knn, rules, sevenseg, topology
+from topodigit import cuts, fallback, knn, rules, sevenseg, topology, touching
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
@@ -28,7 +28,14 @@ from topodigit.io import load_image
 from topodigit.layout import Token, arrange
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import shrink, unscale_box
-from topodigit.segment import MAX_COMPONENTS, Region, region_mask, segment
+from topodigit.segment import (
+    MAX_COMPONENTS,
+    TALL_SHARE,
+    Region,
+    line_height,
+    region_mask,
+    segment,
+)
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
 #: A line whose segments did not come apart is still seven-segment when at least
@@ -47,9 +54,10 @@ SEVEN_MIN_DIGITS = 3
 #: Slants (dx per row) also tried when the slant search finds a line upright but
 #: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
-#: Touching glyphs: a cut takes out the thin bridge around it (a blot), up to
-#: this share of a glyph width each side.
-BRIDGE_REACH = 0.15
+#: A glyph at least this share of the line's digit height wide may be touching
+#: glyphs and is cut by recognition (see topodigit.touching); the widest single
+#: digits of the measured fonts (bold, italic) are about 0.8.
+TOUCHING_WIDTH = 0.85
 #: Pixels of context kept around a glyph before resampling.
 CROP_PAD = 2
 #: Glyphs are thresholded this far from paper to solid ink after resampling;
@@ -232,8 +240,10 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
     if ramp >= BLURRY_RAMP and BLURRY_RAMP_STROKES * stroke <= ramp and stroke >= BLURRY_STROKE:
         sharp, faint = bw.level(BLURRY_SHARP), bw.level(BLURRY_FAINT)
     page: list[list[_Read]] = []
-    for regions in seg.lines:
+    for line in seg.lines:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
+        regions, cut = (list(line), {}) if seven else _cut_touching(list(line), bw, seg.labels,
+                                                                    sharp, faint, cfg)
         lay = arrange(regions, seg.labels, seven_segment=seven)
         tokens = list(lay.tokens)
         decoded = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
@@ -241,35 +251,22 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
             lay = arrange(regions, seg.labels, seven_segment=True)
             tokens = list(lay.tokens)
         glyphs: list[_Read] = []
-        k = 0
-        while k < len(tokens):
-            token = tokens[k]
+        for token in tokens:
             region = token.region
             if token.char is not None:
                 mark = Verdict(token.char, 1.0, "layout", token.rule, token.reason)
                 glyphs.append(_Read(region.box, None, mark, None, token.space_before))
-                k += 1
                 continue
-            run = 1  # pieces of one region cut apart (touching glyphs) follow each other
-            while (k + run < len(tokens) and tokens[k + run].char is None
-                   and tokens[k + run].region.labels == region.labels):
-                run += 1
-            group = tokens[k:k + run]
-            read_pieces: list[tuple[Box, Topology | None, Verdict, np.ndarray | None]]
             if decoded is not None:
-                read_pieces = [(t.region.box, None, decoded[t.region], t.mask) for t in group]
-            elif run > 1:
-                read_pieces = [*_read_touching([t.region for t in group], bw, seg.labels,
-                                               sharp, faint, cfg)]
+                topo, verdict, ink = None, decoded[region], token.mask
             else:
-                crop = glyph_crop(bw.ink, seg.labels, region)
-                mask, topo, verdict = classify_crop(crop, sharp, faint,
-                                                    norm_height=cfg.norm_height)
-                read_pieces = [(region.box, topo, verdict, mask)]
-            for token, (box, measured, verdict, ink) in zip(group, read_pieces, strict=True):
-                glyphs.append(_Read(box, measured if cfg.keep_topology else None, verdict,
-                                    ink, token.space_before))
-            k += run
+                measured = cut.get(region.box)
+                if measured is None:
+                    measured = classify_crop(glyph_crop(bw.ink, seg.labels, region), sharp,
+                                             faint, norm_height=cfg.norm_height)
+                ink, topo, verdict = measured
+            glyphs.append(_Read(region.box, topo if cfg.keep_topology else None, verdict, ink,
+                                token.space_before))
         if glyphs:
             page.append(glyphs)
     return page, seg.truncated
@@ -349,30 +346,98 @@ def _decode_line(masks: list[np.ndarray], height: float, cell: float | None, sla
     return reads
 
 
+def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
+                  faint: float, cfg: ReaderConfig) -> tuple[list[Region], dict[Box, Measured]]:
+    """A line's regions with touching glyphs cut apart, and the cut pieces as measured.
+
+    A region segmentation cut (its pieces share their labels and follow each
+    other), or one at least TOUCHING_WIDTH digit heights wide, is cut again
+    where its pieces read best (:func:`_read_touching`), before the layout
+    measures spacing, so a space is not seen after a touching pair.
+    """
+    if not regions:
+        return regions, {}
+    height = line_height([r.box for r in regions])
+    out: list[Region] = []
+    cut: dict[Box, Measured] = {}
+    k = 0
+    while k < len(regions):
+        first = regions[k]
+        run = 1
+        while k + run < len(regions) and regions[k + run].labels == first.labels:
+            run += 1
+        group = regions[k:k + run]
+        k += run
+        if run == 1 and (first.box.width < TOUCHING_WIDTH * height
+                         or first.box.height < TALL_SHARE * height):
+            out.append(first)
+            continue
+        for box, measured in _read_touching(group, bw, labels, sharp, faint, cfg, height):
+            out.append(Region(box, first.labels))
+            cut[box] = measured
+    return out, cut
+
+
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-                   faint: float, cfg: ReaderConfig
-                   ) -> list[tuple[Box, Topology, Verdict, np.ndarray]]:
-    """Read the pieces of one region cut apart, each cut widened to the whole thin
-    bridge around it (see :mod:`topodigit.cuts`)."""
+                   faint: float, cfg: ReaderConfig, height: float
+                   ) -> list[tuple[Box, Measured]]:
+    """Read a region of touching glyphs, cut where the pieces read best.
+
+    ``pieces`` are segmentation's cuts of one region (or the whole region);
+    :func:`topodigit.touching.best_spans` chooses the cuts, scoring each piece by
+    the rules' confidence times how close it lies to the built-in templates of
+    the digit the rules read (the same whichever classifier decides, so every
+    classifier sees one segmentation).
+    """
     whole = pieces[0].box
     for p in pieces[1:]:
         whole = whole.union(p.box)
     own = region_mask(labels, pieces[0], whole)
-    prof = cuts.profile(own)
-    reach = max(1, round(BRIDGE_REACH * whole.width / len(pieces)))
-    spans, start = [], 0
-    for p in pieces[:-1]:
-        lo, hi = cuts.bridge(prof, p.box.right - whole.left, reach=reach)
-        spans.append((start, lo))
-        start = hi
-    spans.append((start, own.shape[1]))
-    out = []
-    for (c0, c1), piece in zip(spans, pieces, strict=True):
-        box = cuts.piece_box(own, whole, c0, c1) or piece.box
-        crop = glyph_crop(bw.ink, labels, Region(box, piece.labels))
-        mask, topo, verdict = classify_crop(crop, sharp, faint, norm_height=cfg.norm_height)
-        out.append((box, topo, verdict, mask))
-    return out
+    measured: dict[tuple[int, int], tuple[Box, Measured] | None] = {}
+    model = knn.builtin("hog")
+
+    def measure(c0: int, c1: int) -> tuple[Box, Measured] | None:
+        if (c0, c1) not in measured:
+            box = cuts.piece_box(own, whole, c0, c1)
+            measured[c0, c1] = None if box is None else (
+                box, classify_crop(_span_crop(bw.ink, own, whole, box, c0, c1), sharp, faint,
+                                   norm_height=cfg.norm_height))
+        return measured[c0, c1]
+
+    def score(c0: int, c1: int) -> float:
+        got = measure(c0, c1)
+        if got is None or not got[1].verdict.readable:
+            return 0.0
+        m = got[1]
+        near = model.neighbours(knn.feature_vector(m.mask, kind="hog"),
+                                allowed=(m.verdict.char,), k=1)
+        likeness = max(0.0, 1.0 - near[0][0] / model.gate) if near else 0.0
+        return m.verdict.confidence * likeness
+
+    extra = tuple(p.box.right - whole.left for p in pieces[:-1])
+    spans = touching.best_spans(own, height=height, score=score, extra=extra)
+    return [got for got in (measure(c0, c1) for c0, c1 in spans) if got is not None]
+
+
+def _span_crop(ink: np.ndarray, own: np.ndarray, whole: Box, box: Box, c0: int, c1: int,
+               *, pad: int = CROP_PAD) -> np.ndarray:
+    """Ink-high crop of columns ``[c0, c1)`` of a region (``own`` within ``whole``)
+    around ``box``, grown by one pixel as in :func:`glyph_crop` but never past
+    those columns."""
+    top, left = max(box.top - pad, 0), max(box.left - pad, 0)
+    bottom, right = min(box.bottom + pad, ink.shape[0]), min(box.right + pad, ink.shape[1])
+    mine = np.zeros(ink.shape[:2], np.uint8)[top:bottom, left:right]
+    sel = np.zeros(own.shape, np.uint8)
+    sel[:, c0:c1] = own[:, c0:c1]
+    t, lft = max(top, whole.top), max(left, whole.left)
+    b, r = min(bottom, whole.bottom), min(right, whole.right)
+    mine[t - top:b - top, lft - left:r - left] = sel[t - whole.top:b - whole.top,
+                                                     lft - whole.left:r - whole.left]
+    grown = cv2.dilate(mine, np.ones((3, 3), np.uint8))
+    grown[:, :max(whole.left + c0 - left, 0)] = 0
+    grown[:, max(whole.left + c1 - left, 0):] = 0
+    crop: np.ndarray = ink[top:bottom, left:right] * grown
+    return crop
 
 
 def _move(page: list[list[_Read]], where: Callable[[Box], Box]) -> list[list[_Read]]:

@@ -1,0 +1,97 @@
+"""Touching glyphs cut by recognition: candidate cuts, the best cutting, whole readings."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import topodigit
+from topodigit import touching
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "clean"
+
+
+def rings(n: int, *, width: int = 14, height: int = 20, overlap: int = 2) -> np.ndarray:
+    """``n`` ring-shaped glyphs in a row, each overlapping the next by ``overlap`` columns."""
+    step = width - overlap
+    own = np.zeros((height, step * n + overlap), bool)
+    for k in range(n):
+        left = k * step
+        own[:, left:left + width] = True
+        own[4:height - 4, left + 4:left + width - 4] = False
+    return own
+
+
+def test_candidates_are_local_minima_and_extras() -> None:
+    prof = np.array([3, 9, 9, 9, 2, 9, 9, 1, 1, 9, 9, 3])
+    assert touching.candidates(prof, height=20) == [4, 7]
+    assert touching.candidates(prof, height=20, extra=(10,)) == [4, 7, 10]
+    assert touching.candidates(prof, height=20, extra=(0, 12)) == [4, 7]  # ends are no cut
+
+
+def test_best_spans_cuts_where_the_pieces_read_best() -> None:
+    own = np.zeros((20, 50), bool)  # three 14-px rings, 2 px apart, joined by 2-px bridges
+    for left in (0, 16, 32):
+        own[:, left:left + 14] = True
+        own[4:16, left + 4:left + 10] = False
+    own[9:11, 14:16] = own[9:11, 30:32] = True
+    ring = 20 * 14 - 12 * 6
+
+    def one_ring(c0: int, c1: int) -> float:  # reads well: one whole ring, nothing else
+        return float(own[:, c0:c1].sum() == ring)
+
+    spans = touching.best_spans(own, height=20, score=one_ring)
+    assert len(spans) == 3
+    assert all(own[:, a:b].sum() == ring for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
+
+
+def test_best_spans_keeps_a_region_whole_when_it_reads_best_whole() -> None:
+    own = rings(1, width=18)
+    spans = touching.best_spans(own, height=20, score=lambda a, b: float(b - a == 18))
+    assert spans == [(0, 18)]
+
+
+def test_a_thin_bridge_is_skipped() -> None:
+    own = np.zeros((40, 30), bool)
+    own[:, 1:10] = True
+    own[:, 20:29] = True
+    own[18:20, 10:20] = True  # a blot's thin bridge
+    like = {(0, 10): 1.0, (20, 30): 1.0}
+    spans = touching.best_spans(own, height=40, score=lambda a, b: like.get((a, b), 0.0))
+    assert spans == [(0, 10), (20, 30)]
+
+
+def _line(font: str, digits: str, joined: set[int]) -> np.ndarray:
+    """Fixture glyphs of ``font`` centred in equal cells (tabular figures), except
+    that glyph ``k`` in ``joined`` (and all after it) moves left until it overlaps
+    glyph ``k - 1`` by 2 px."""
+    crops = []
+    for d in digits:
+        img = np.asarray(topodigit.io.load_image(FIXTURES / font / "32" / f"single-{d}.png"))
+        cols = np.flatnonzero((img < 128).any(axis=0))
+        crops.append(img[:, cols[0]:cols[-1] + 1])
+    height = min(c.shape[0] for c in crops)
+    cell = max(c.shape[1] for c in crops) + round(0.15 * 32)
+    page = np.full((height, cell * (len(crops) + 1)), 255, np.uint8)
+    shift, right = 0, 0
+    for k, c in enumerate(crops):
+        left = cell // 2 + k * cell + (cell - c.shape[1]) // 2 - shift
+        if k in joined:
+            shift += left - right + 2
+            left = right - 2
+        view = page[:, left:left + c.shape[1]]
+        np.minimum(view, c[:height], out=view)
+        right = left + c.shape[1]
+    return page[:, :right + cell // 2]
+
+
+@pytest.mark.parametrize("font", ["dejavu-sans-bold", "liberation-serif-regular",
+                                  "freesans-regular", "ocr-a-regular"])
+@pytest.mark.parametrize("digits", ["3089", "3529", "3719"])
+def test_two_touching_digits_between_separate_ones_are_read(font: str, digits: str) -> None:
+    page = _line(font, digits, joined={2})
+    assert topodigit.read(page).text == digits

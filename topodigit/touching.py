@@ -1,0 +1,188 @@
+"""Touching glyphs: where to cut a run of glyphs joined by tight kerning or a blot.
+
+A region as wide as two or more digits is cut by recognition: candidate cut
+columns are the local minima of its column profile (plus the cuts segmentation
+proposed), and the pieces between them are chosen by dynamic programming to
+maximise the width-weighted plausibility of the pieces, as judged by a scorer
+the caller passes in (the reader uses its rules checked against the built-in
+templates). Cutting a 0 through its thin middle gives two arcs that read as
+nothing; cutting between two digits gives two digits that both read well.
+
+Each cut takes out the whole thin bridge around it (a blot between the glyphs,
+see :func:`topodigit.cuts.bridge`), so neither half keeps a stub of it.
+
+Examples
+--------
+Two 6-px-wide bars joined by a 1-px-thin bridge, in a line of 40-px digits; the
+scorer likes a piece that holds one whole bar and nothing else (72 pixels):
+
+>>> import numpy as np
+>>> own = np.zeros((12, 20), bool)
+>>> own[:, 1:7] = True; own[:, 13:19] = True; own[5, 7:13] = True
+>>> like = lambda c0, c1: float(own[:, c0:c1].sum() == 72)
+>>> best_spans(own, height=40, score=like)
+[(0, 7), (13, 20)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from topodigit import cuts
+
+#: A piece between two cuts is at least this share of the digit height wide (a
+#: bare 1 of a sans font is about 0.2) ...
+MIN_PIECE = 0.12
+#: ... and at most this share (the widest digits of bold and italic fonts are
+#: about 0.8 with their slant).
+MAX_PIECE = 1.1
+#: A column is a candidate cut when it is the thinnest within this share of the
+#: digit height either side.
+MINIMUM_REACH = 0.04
+#: A cut's bridge (see :func:`topodigit.cuts.bridge`) reaches at most this share
+#: of the digit height either side of it.
+BRIDGE_REACH = 0.15
+#: A piece's width may differ from the pitch by about this share of it (one
+#: standard deviation of the gaussian weight).
+PITCH_SPREAD = 0.25
+#: ... and a piece further from it than this many spreads is not scored (its
+#: weight would be under 0.1).
+PITCH_CUTOFF = 2.15
+#: A piece scoring less than this costs more than it brings: pieces that read
+#: as nothing are not free filler between pieces that read well.
+WORTH = 0.02
+#: Digit pitch (left edge to left edge) of the fonts measured, in digit heights:
+#: 0.73-0.92 with normal spacing (see topodigit.layout), down to about 0.6 when
+#: crowded; a region's glyph count is sought within it.
+MIN_PITCH = 0.5
+MAX_PITCH = 0.95
+#: Most candidate cuts examined per region, the thinnest first: bounds the cost.
+MAX_CANDIDATES = 80
+
+Scorer = Callable[[int, int], float]
+
+
+def candidates(prof: np.ndarray, *, height: float, extra: tuple[int, ...] = ()) -> list[int]:
+    """Candidate cut columns of a column profile: its local minima, plus ``extra``.
+
+    A run of equal values lower than the runs beside it gives its middle column
+    (when nothing within :data:`MINIMUM_REACH` is lower); the ends are no cut.
+
+    >>> candidates(np.array([5, 5, 1, 1, 1, 6, 6, 2, 6, 5]), height=25)
+    [3, 7]
+    """
+    reach = max(1, round(MINIMUM_REACH * height))
+    n = len(prof)
+    change = np.flatnonzero(np.diff(prof)) + 1  # runs of equal values
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [n]])
+    vals = prof[starts].astype(float)
+    left = np.concatenate([[np.inf], vals[:-1]])
+    right = np.concatenate([vals[1:], [np.inf]])
+    low = (vals < left) & (vals < right)  # a run lower than the runs beside it
+    out: list[int] = []
+    for a, b, v in zip(starts[low], ends[low], vals[low], strict=True):
+        mid = int(a + b - 1) // 2
+        if 0 < mid < n - 1 and v <= prof[max(0, mid - reach):mid + reach + 1].min():
+            out.append(mid)
+    out += [c for c in extra if 0 < c < n]
+    if len(out) > MAX_CANDIDATES:
+        out = sorted(out, key=lambda c: prof[c])[:MAX_CANDIDATES]
+    return sorted(set(out))
+
+
+def best_spans(own: np.ndarray, *, height: float, score: Scorer,
+               extra: tuple[int, ...] = (), pitch: float | None = None
+               ) -> list[tuple[int, int]]:
+    """The column spans ``[c0, c1)`` of the best cutting of a region's mask.
+
+    Digits of one font share one advance width (tabular figures), so the
+    distance between neighbouring cuts is near one *pitch*: a piece's
+    plausibility is weighted by its width and by how near that width is to the
+    pitch (:data:`PITCH_SPREAD`; the end pieces may be narrower, a 1 at the end of
+    a run). Without a ``pitch``, each count of glyphs the region's width allows
+    is tried with the pitch it implies, and the best cutting of all is kept.
+
+    Parameters
+    ----------
+    own : ndarray of bool, shape (rows, cols)
+        The region's ink.
+    height : float
+        The line's digit height in pixels.
+    score : callable ``(c0, c1) -> float``
+        Plausibility in 0..1 of the piece in columns ``[c0, c1)`` as one glyph.
+        It is called once or more per piece; the caller caches.
+    extra : tuple of int
+        More candidate cut columns (e.g. segmentation's own cuts).
+    pitch : float, optional
+        The line's digit pitch in pixels, when neighbours show it.
+
+    Returns
+    -------
+    list of (int, int)
+        Spans left to right; one span ``(0, cols)`` when the region is best left whole.
+    """
+    prof = cuts.profile(own)
+    width = own.shape[1]
+    cands = candidates(prof, height=height, extra=extra)
+    reach = max(1, round(BRIDGE_REACH * height))
+    bridges = {b for b in (cuts.bridge(prof, c, reach=reach) for c in cands) if b[1] - b[0] > 1}
+    cols = sorted({0, width, *cands, *(c for b in bridges for c in b)})
+    if pitch is not None:
+        pitches = [pitch]
+    else:  # each glyph count whose pitch lies in the fonts' range
+        fewest = max(1, int(width // (MAX_PITCH * height)))
+        most = max(fewest, int(np.ceil(width / (MIN_PITCH * height))))
+        pitches = [width / n for n in range(fewest, most + 1)]
+    best_total, best_pieces = -np.inf, [(0, width)]
+    for p in pitches:
+        total, pieces = _cut(cols, bridges, height, p, score)
+        if total > best_total:
+            best_total, best_pieces = total, pieces
+    return best_pieces
+
+
+def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: float,
+         score: Scorer) -> tuple[float, list[tuple[int, int]]]:
+    """Best path through the cut columns for one pitch: (total, pieces).
+
+    A step from one cut to a later one is either a piece, scored, or the skip
+    of a thin bridge (a blot between glyphs), which scores nothing.
+    """
+    smallest, largest = MIN_PIECE * height, MAX_PIECE * height
+    last = len(cols) - 1
+    best = np.full(len(cols), -np.inf)
+    back: list[tuple[int, bool]] = [(-1, False)] * len(cols)
+    best[0] = 0.0
+    for j in range(1, len(cols)):
+        for i in range(j - 1, -1, -1):
+            span = cols[j] - cols[i]
+            if span > largest:
+                break
+            if best[i] == -np.inf:
+                continue
+            if (cols[i], cols[j]) in bridges and best[i] > best[j]:
+                best[j], back[j] = best[i], (i, False)
+            off = (span - pitch) / (PITCH_SPREAD * pitch)
+            if (i == 0 or j == last) and span < pitch:
+                off = 0.0  # an end piece is only its ink and half a gap wide
+            if span < smallest or abs(off) > PITCH_CUTOFF:
+                continue  # too narrow for a digit, or too far from the pitch to win
+            gain = (score(cols[i], cols[j]) - WORTH) * span * np.exp(-0.5 * off * off)
+            if best[i] + gain > best[j]:
+                best[j], back[j] = best[i] + gain, (i, True)
+    if back[last][0] < 0:
+        return -np.inf, [(0, cols[last])]
+    pieces, j = [], last
+    while j > 0:
+        i, is_piece = back[j]
+        if is_piece:
+            pieces.append((cols[i], cols[j]))
+        j = i
+    return float(best[last]), pieces[::-1]
+
+
+__all__ = ["BRIDGE_REACH", "MAX_PIECE", "MAX_PITCH", "MIN_PIECE", "MIN_PITCH", "best_spans",
+           "candidates"]

@@ -86,7 +86,7 @@ def test_load_sidecars_and_manifest(sidecars: Path) -> None:
     assert [s.name for s in samples] == sorted(p.name for p in sidecars.glob("*.png"))
     assert samples[0].text == "92298764\n30048967\n61451253" and samples[0].height is None
     real = dataset.load(FIXTURES / "real")
-    assert len(real) == 990 and all(s.height for s in real)
+    assert len(real) == 1080 and all(s.height for s in real)
     assert real[0].facts["condition"] == "blur" and real[0].path.is_file()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
@@ -10,9 +12,12 @@ from topodigit.conditions import (
     CONDITIONS,
     LOWCONTRAST_LEVELS,
     UNEVEN_LOW,
+    Box,
     blot,
     degrade,
     ink_pairs,
+    join,
+    kern,
 )
 from topodigit.errors import BadArgumentError, BadImageError
 
@@ -60,7 +65,9 @@ def test_every_condition_returns_2d_uint8_and_is_deterministic(condition: str) -
     before = page.copy()
     out = _run(condition, page, seed=7)
     assert out.dtype == np.uint8 and out.ndim == 2
-    if condition not in ("rotate", "photo"):
+    if condition == "touching":  # kerning narrows the image
+        assert out.shape[0] == page.shape[0] and out.shape[1] <= page.shape[1]
+    elif condition not in ("rotate", "photo"):
         assert out.shape == page.shape
     assert np.array_equal(out, _run(condition, page, seed=7))
     assert np.array_equal(page, before)  # the input is not modified
@@ -151,13 +158,88 @@ def test_lcd_draws_segments_on_gray_and_ghosts_slightly_darker() -> None:
     assert abs(plain[:, 52:] - out[:, 52:]).mean() < 2  # background unchanged
 
 
-# --- touching ----------------------------------------------------------------------------------
+# --- touching and crowded ----------------------------------------------------------------------
 
 
-def test_touching_joins_neighbours() -> None:
+def _boxes(n: int = 4, gap: int = 5) -> list[Box]:
+    """The boxes of ``_bars(n, gap)``."""
+    return [(8, 8 + i * (10 + gap), 8 + H, 18 + i * (10 + gap)) for i in range(n)]
+
+
+def _ink_runs(row: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) columns of each dark run in one row."""
+    cols = np.flatnonzero(row < 128)
+    breaks = np.flatnonzero(np.diff(cols) > 1)
+    return list(zip(cols[np.r_[0, breaks + 1]].tolist(), cols[np.r_[breaks, -1]].tolist(),
+                    strict=True))  # fmt: skip
+
+
+@pytest.mark.parametrize("condition", ["touching", "crowded"])
+def test_joining_conditions_join_neighbours(condition: str) -> None:
     page = _bars(4)
-    out = _run("touching", page)
-    assert _components(out) < _components(page) == 4
+    for seed in range(8):
+        out = _run(condition, page, seed=seed)
+        assert 2 <= _components(out) < _components(page) == 4
+
+
+def test_kern_pulls_the_right_part_left_until_the_ink_overlaps() -> None:
+    page = _bars(4, gap=6)
+    for overlap in (1, 2):
+        out = kern(page, (_boxes(4, 6)[1], _boxes(4, 6)[2]), overlap)
+        shift = 6 + overlap
+        assert out.shape == (page.shape[0], page.shape[1] - shift)  # margins keep their width
+        assert _components(out) == 3
+        # bars 1 and 2 now form one run 20 - overlap wide; the other gaps are unchanged
+        assert _ink_runs(out[8 + H // 2]) == [(8, 17), (24, 43 - overlap), (56 - shift, 65 - shift)]
+        assert (out[:8] == 255).all() and (out[8 + H :] == 255).all()
+
+
+def test_kern_follows_a_slanted_gap() -> None:
+    """Italic-like bars whose boxes overlap in columns: the cut follows the gap."""
+    page = np.full((H + 16, 60), 255, np.uint8)
+    for r in range(H):
+        shift = (H - 1 - r) // 4  # leaning right: the top is 5 px right of the bottom
+        page[8 + r, 8 + shift : 16 + shift] = 0
+        page[8 + r, 20 + shift : 28 + shift] = 0
+    pair = ((8, 8, 8 + H, 21), (8, 20, 8 + H, 33))
+    out = kern(page, pair, 1)
+    assert out.shape[1] == page.shape[1] - 5
+    assert _components(out) == 1
+    assert int((out < 128).sum()) == int((page < 128).sum()) - H  # one column shared per row
+    assert [len(_ink_runs(row)) for row in out[8 : 8 + H]] == [1] * H
+
+
+def test_kern_keeps_anti_aliased_ink_and_composes_dark_on_light() -> None:
+    page = _bars(2, gap=6)
+    page[8 : 8 + H, 18] = 200  # a light anti-aliased edge on the left bar
+    out = kern(page, (_boxes(2, 6)[0], _boxes(2, 6)[1]), 2)
+    assert out.shape[1] == page.shape[1] - 8  # the gap between dark ink was 6 px
+    assert (out[8 : 8 + H, 18] == 0).all()  # the right bar's dark ink lands on the light edge
+    assert (out[8 : 8 + H, 8:26] < 128).all() and _components(out) == 1
+
+
+def test_join_blots_or_kerns_pairs_that_share_no_glyph() -> None:
+    page, boxes = _bars(6), _boxes(6)
+    pairs = list(itertools.pairwise(boxes))
+    widths, kerned, blotted = set(), 0, 0
+    for seed in range(40):
+        out = join(page, pairs, np.random.default_rng(seed), digit_height=H)
+        runs = [b - a + 1 for a, b in _ink_runs(out[8 + H // 2])]
+        components = _components(out)
+        assert 4 <= components <= 5  # 1-2 pairs joined
+        narrower = page.shape[1] - out.shape[1]
+        kerned += narrower > 0
+        blotted += narrower == 0  # only blots: nothing moved
+        widths.update(w for w in runs if w > 10)
+        top = [b - a + 1 for a, b in _ink_runs(out[8]) if b - a + 1 > 10]  # no blot up there
+        assert all(w in (18, 19) for w in top)  # kerned: 20 px of bars less 1-2 px overlap
+    assert kerned and blotted
+    assert max(widths) <= 2 * 10 + 5  # twice a glyph and the gap: never three in one
+
+
+def test_join_without_pairs_is_a_copy() -> None:
+    page = _bars(2)
+    assert np.array_equal(join(page, [], np.random.default_rng(0), digit_height=H), page)
 
 
 def test_ink_pairs_skips_word_spaces() -> None:
@@ -210,3 +292,4 @@ def test_extras_only_go_with_their_condition() -> None:
         _run("lcd", page, ghost=page[:-1])
     with pytest.raises(BadArgumentError, match="pairs"):
         _run("noise", page, pairs=[])
+    assert _run("crowded", page, pairs=[]).shape == page.shape

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 
 import topodigit
+from topodigit.conditions import CONDITIONS, JOINING
 from topodigit.metrics import score
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 MANIFEST = json.loads((REAL / "manifest.json").read_text())
 
 #: Character accuracy floors per condition (print fonts and seven-segment together).
-FLOORS = {"touching": 0.80, "lcd": 0.90}
+#: touching (1-2 pairs joined) measured 90.3 %, crowded (whole line crowded) 87.3-88.9 %.
+FLOORS = {"touching": 0.89, "crowded": 0.86, "lcd": 0.90}
 DEFAULT_FLOOR = 0.98
 
 
@@ -34,8 +36,7 @@ def test_every_condition_is_read(readings: list[tuple[dict, topodigit.Reading]])
         ok, total = score(reading.text, item["text"])
         totals[item["condition"]][0] += ok
         totals[item["condition"]][1] += total
-    assert set(totals) >= {"blur", "noise", "jpeg", "rotate", "lowcontrast", "inverted",
-                           "uneven", "scan", "photo", "lcd", "touching"}
+    assert set(totals) == set(CONDITIONS)
     for condition, (ok, total) in totals.items():
         floor = FLOORS.get(condition, DEFAULT_FLOOR)
         assert ok / total >= floor, f"{condition}: {ok}/{total}"
@@ -43,7 +44,7 @@ def test_every_condition_is_read(readings: list[tuple[dict, topodigit.Reading]])
 
 def test_punctuation_lines_read_exactly(readings: list[tuple[dict, topodigit.Reading]]) -> None:
     punct = [(i, r) for i, r in readings
-             if i["kind"] == "punct" and not i["seven_segment"] and i["condition"] != "touching"]
+             if i["kind"] == "punct" and not i["seven_segment"] and i["condition"] not in JOINING]
     exact = sum(r.text == i["text"] for i, r in punct)
     assert exact / len(punct) >= 0.94, f"{exact}/{len(punct)}"
 

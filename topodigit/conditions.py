@@ -5,6 +5,8 @@ text on light paper goes in, a degraded 2-D ``uint8`` image comes out. All
 randomness comes from the :class:`numpy.random.Generator` passed in, so the
 result is reproducible for a given seed. Strengths are the module constants
 below; sizes in units of the digit height are scaled by ``digit_height``.
+The joining of neighbouring glyphs (conditions ``touching`` and ``crowded``)
+lives in :mod:`topodigit.joins` and is re-exported here.
 
 Examples
 --------
@@ -20,7 +22,6 @@ True
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 
@@ -28,64 +29,59 @@ import cv2
 import numpy as np
 
 from topodigit.errors import BadArgumentError, BadImageError
+from topodigit.joins import (
+    BLOT_HEIGHT,
+    BLOT_PAIRS,
+    BLOT_ROWS,
+    BLOT_WIDTH,
+    CROWDED_LETTER_SPACING,
+    JOIN_PAIRS,
+    KERN_OVERLAP,
+    KERN_SHARE,
+    Box,
+    blot,
+    check_image,
+    ink_pairs,
+    join,
+    kern,
+)
 
+#: The conditions, in report order; ``crowded`` is last so that adding it kept
+#: the heights and kinds that ``fixtures/generate_real.py`` plans for the others.
 CONDITIONS = ("clean", "blur", "noise", "jpeg", "rotate", "lowcontrast", "inverted", "uneven",
-              "scan", "photo", "lcd", "touching")  # fmt: skip
+              "scan", "photo", "lcd", "touching", "crowded")  # fmt: skip
+#: Conditions that join neighbouring glyphs (they take ``pairs``).
+JOINING = ("touching", "crowded")
 
-# blur: gaussian blur; sigma in units of the digit height (2.4 px at 48 px).
+#: blur: gaussian blur; sigma in units of the digit height (2.4 px at 48 px).
 BLUR_SIGMA = 0.05
-# noise: additive gaussian noise, sigma in gray levels, clipped to 0..255.
+#: noise: additive gaussian noise, sigma in gray levels, clipped to 0..255.
 NOISE_SIGMA = 20.0
-# jpeg: one JPEG round trip at this quality (0-100).
+#: jpeg: one JPEG round trip at this quality (0-100).
 JPEG_QUALITY = 30
-# rotate: |angle| in degrees, uniform in this range, random sign; canvas expanded.
+#: rotate: |angle| in degrees, uniform in this range, random sign; canvas expanded.
 ROTATE_DEGREES = (2.0, 5.0)
-# lowcontrast: (ink, paper) gray levels that 0 and 255 are mapped to.
+#: lowcontrast: (ink, paper) gray levels that 0 and 255 are mapped to.
 LOWCONTRAST_LEVELS = (90, 160)
-# inverted: light on dark; (ink, paper) levels after inverting.
+#: inverted: light on dark; (ink, paper) levels after inverting.
 INVERTED_LEVELS = (235, 25)
-# uneven: illumination falls linearly from 1.0 to this across the image.
+#: uneven: illumination falls linearly from 1.0 to this across the image.
 UNEVEN_LOW = 0.35
-# scan: mild blur (units of digit height), noise sigma and JPEG quality.
+#: scan: mild blur (units of digit height), noise sigma and JPEG quality.
 SCAN_BLUR_SIGMA, SCAN_NOISE_SIGMA, SCAN_JPEG_QUALITY = 0.03, 10.0, 50
-# photo: a phone photo of a printed page. Gray paper and ink, small tilt,
-# gradient + vignette illumination down to PHOTO_LOW, then blur, noise, JPEG.
+#: photo: a phone photo of a printed page. Gray paper and ink, small tilt,
+#: gradient + vignette illumination down to PHOTO_LOW, then blur, noise, JPEG.
 PHOTO_LEVELS = (40, 225)
 PHOTO_DEGREES = (0.5, 2.0)
 PHOTO_LOW = 0.6
 PHOTO_BLUR_SIGMA, PHOTO_NOISE_SIGMA, PHOTO_JPEG_QUALITY = 0.03, 8.0, 60
-# lcd: a phone photo of an LCD. Lit segments and background gray levels, the
-# unlit "ghost" segments this many levels darker than the background, then
-# gradient illumination down to LCD_LOW, blur, noise and JPEG.
+#: lcd: a phone photo of an LCD. Lit segments and background gray levels, the
+#: unlit "ghost" segments this many levels darker than the background, then
+#: gradient illumination down to LCD_LOW, blur, noise and JPEG.
 LCD_LEVELS = (45, 165)
 LCD_GHOST_DARKER = 12
 LCD_LOW = 0.7
 LCD_BLUR_SIGMA, LCD_NOISE_SIGMA, LCD_JPEG_QUALITY = 0.03, 6.0, 60
-# touching: render with this letter spacing (units of digit height, for
-# synth.render_text) and bridge 1-2 neighbouring pairs with an ink blob of this
-# width and height (units of digit height) at 30-70 % of the digit band.
-TOUCHING_LETTER_SPACING = -0.12
-BLOT_WIDTH, BLOT_HEIGHT = 0.25, 0.15
-BLOT_ROWS = (0.3, 0.7)
-BLOT_PAIRS = (1, 2)
-
-Box = tuple[int, int, int, int]  # (top, left, bottom, right), half-open
-
-
-def _check(gray: np.ndarray, digit_height: float) -> None:
-    if not isinstance(gray, np.ndarray) or gray.ndim != 2 or gray.dtype != np.uint8:
-        what = type(gray).__name__
-        if isinstance(gray, np.ndarray):
-            what = f"{gray.dtype} array of shape {gray.shape}"
-        raise BadImageError(f"gray must be a 2-D uint8 array, got {what}")
-    if gray.size == 0:
-        raise BadImageError(f"gray must not be empty, got shape {gray.shape}")
-    try:
-        h = float(digit_height)
-    except (TypeError, ValueError):
-        h = math.nan
-    if not 4 <= h <= 1000:  # also rejects NaN
-        raise BadArgumentError(f"digit_height must be a number in [4, 1000], got {digit_height!r}")
 
 
 def _to_u8(img: np.ndarray) -> np.ndarray:
@@ -174,86 +170,6 @@ def _signed_angle(bounds: tuple[float, float], rng: np.random.Generator) -> floa
     return float(rng.uniform(*bounds) * rng.choice((-1.0, 1.0)))
 
 
-def ink_pairs(gray: np.ndarray, *, digit_height: float) -> list[tuple[Box, Box]]:
-    """Boxes of neighbouring tall ink components that do not touch yet.
-
-    Components are found at the mid-gray threshold (dark ink); those at least
-    half a digit tall are sorted by column and paired with the next one when
-    they overlap vertically and the gap is below a quarter digit height
-    (a word space is wider).
-    """
-    mask = (gray < (int(gray.min()) + int(gray.max())) / 2).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    boxes = sorted(
-        (int(s[cv2.CC_STAT_TOP]), int(s[cv2.CC_STAT_LEFT]),
-         int(s[cv2.CC_STAT_TOP] + s[cv2.CC_STAT_HEIGHT]),
-         int(s[cv2.CC_STAT_LEFT] + s[cv2.CC_STAT_WIDTH]))
-        for s in stats[1:n] if s[cv2.CC_STAT_HEIGHT] >= 0.5 * digit_height
-    )  # fmt: skip
-    boxes.sort(key=lambda b: b[1])
-    return [(a, b) for a, b in itertools.pairwise(boxes)
-            if min(a[2], b[2]) > max(a[0], b[0]) and b[1] - a[3] < 0.25 * digit_height]  # fmt: skip
-
-
-def blot(gray: np.ndarray, pairs: Sequence[tuple[Box, Box]], rng: np.random.Generator, *,
-         digit_height: float) -> np.ndarray:  # fmt: skip
-    """Join 1-2 of the neighbouring glyph `pairs` with a filled ink ellipse.
-
-    For each chosen pair a row is drawn between 30 % and 70 % of their joint
-    band; the ellipse (``BLOT_WIDTH`` x ``BLOT_HEIGHT`` digit heights, wider
-    if the gap needs it) is centred between the two glyphs' ink on that row,
-    overlaps each by a little, and is painted with the darkest gray of the image.
-
-    Parameters
-    ----------
-    gray : numpy.ndarray
-        2-D uint8 image, dark ink on light paper.
-    pairs : sequence of (Box, Box)
-        Candidate neighbours, each box ``(top, left, bottom, right)``.
-    rng : numpy.random.Generator
-        Picks the pairs and the rows.
-    digit_height : float
-        Digit height in pixels.
-
-    Examples
-    --------
-    >>> img = np.full((20, 30), 255, np.uint8)
-    >>> img[4:16, 5:10] = 0
-    >>> img[4:16, 13:18] = 0
-    >>> out = blot(img, [((4, 5, 16, 10), (4, 13, 16, 18))], np.random.default_rng(0),
-    ...            digit_height=12)
-    >>> bool((out[4:16, 10:13] == 0).all(axis=1).any())
-    True
-    """
-    _check(gray, digit_height)
-    out = gray.copy()
-    if not pairs:
-        return out
-    ink = int(gray.min())
-    dark = gray < (ink + int(gray.max())) / 2
-    count = min(len(pairs), int(rng.integers(BLOT_PAIRS[0], BLOT_PAIRS[1] + 1)))
-    half_h = max(1.0, BLOT_HEIGHT * digit_height / 2)
-    for k in sorted(rng.choice(len(pairs), size=count, replace=False).tolist()):
-        (t0, l0, b0, r0), (t1, l1, b1, r1) = pairs[k]
-        top, bottom = min(t0, t1), max(b0, b1)
-        row = top + rng.uniform(*BLOT_ROWS) * (bottom - top)
-        band = slice(max(0, math.floor(row) - 1), math.ceil(row) + 1)  # the blob's middle rows
-        # look for each glyph's ink only where the other cannot be (slanted glyphs
-        # overlap), `guard` px clear of the other's box in case a box is a bit off
-        guard = max(2, round(0.04 * digit_height))
-        left_ink = np.flatnonzero(dark[band, l0 : max(l0, l1 - guard)].any(axis=0))
-        right_ink = np.flatnonzero(dark[band, min(r0 + guard, r1) : r1].any(axis=0))
-        x0 = l0 + int(left_ink[-1]) + 1 if left_ink.size else min(r0, l1)
-        x1 = min(r0 + guard, r1) + int(right_ink[0]) if right_ink.size else max(r0, l1)
-        grip = max(2.0, 0.08 * digit_height)  # overlap with each glyph's ink
-        half_w = max(BLOT_WIDTH * digit_height / 2, abs(x1 - x0) / 2 + grip)
-        shift = 4  # sub-pixel precision bits for cv2.ellipse
-        centre = (round((x0 + x1) / 2 * 2**shift), round(row * 2**shift))
-        axes = (round(half_w * 2**shift), round(half_h * 2**shift))
-        cv2.ellipse(out, centre, axes, 0, 0, 360, ink, -1, cv2.LINE_AA, shift)
-    return out
-
-
 def degrade(gray: np.ndarray, condition: str, rng: np.random.Generator, *, digit_height: float,
             ghost: np.ndarray | None = None,
             pairs: Sequence[tuple[Box, Box]] | None = None) -> np.ndarray:  # fmt: skip
@@ -273,14 +189,18 @@ def degrade(gray: np.ndarray, condition: str, rng: np.random.Generator, *, digit
         ``lcd`` only: same-shape rendering of all segments on (e.g. ``"8888"``),
         drawn ``LCD_GHOST_DARKER`` levels darker than the background.
     pairs : sequence of (Box, Box), optional
-        ``touching`` only: neighbouring glyph boxes that may be joined
-        (default: found with :func:`ink_pairs`). ``touching`` adds the blobs
-        only; render with ``TOUCHING_LETTER_SPACING`` to crowd the glyphs too.
+        ``touching`` and ``crowded`` only: neighbouring glyph boxes that may
+        be joined (default: found with :func:`ink_pairs`). ``touching`` joins
+        1-2 pairs sharing no glyph, each by a blot or by kerning
+        (:func:`~topodigit.joins.join`); ``crowded`` blots 1-2 pairs only
+        (:func:`~topodigit.joins.blot`): render its line with
+        ``CROWDED_LETTER_SPACING`` to crowd the glyphs too.
 
     Returns
     -------
     numpy.ndarray
-        2-D uint8 image; same shape except for ``rotate`` and ``photo``.
+        2-D uint8 image; same shape except for ``rotate`` and ``photo`` (larger)
+        and ``touching`` (narrower by each kerned pair's shift).
 
     Examples
     --------
@@ -293,12 +213,13 @@ def degrade(gray: np.ndarray, condition: str, rng: np.random.Generator, *, digit
     if condition not in CONDITIONS:
         raise BadArgumentError(f"condition must be one of {', '.join(CONDITIONS)}; "
                                f"got {condition!r}")  # fmt: skip
-    _check(gray, digit_height)
+    check_image(gray, digit_height)
     if ghost is not None and (condition != "lcd" or ghost.shape != gray.shape):
         raise BadArgumentError(f"ghost must be a {gray.shape} image and is used by 'lcd' only; "
                                f"got shape {ghost.shape} for {condition!r}")  # fmt: skip
-    if pairs is not None and condition != "touching":
-        raise BadArgumentError(f"pairs is used by 'touching' only, got it for {condition!r}")
+    if pairs is not None and condition not in JOINING:
+        raise BadArgumentError(f"pairs is used by {' and '.join(map(repr, JOINING))} only, "
+                               f"got it for {condition!r}")  # fmt: skip
     h = float(digit_height)
     if condition == "clean":
         return gray.copy()
@@ -327,6 +248,8 @@ def degrade(gray: np.ndarray, condition: str, rng: np.random.Generator, *, digit
     if condition == "lcd":
         return _lcd(gray, ghost, rng, h)
     found = ink_pairs(gray, digit_height=h) if pairs is None else pairs
+    if condition == "touching":
+        return join(gray, found, rng, digit_height=h)
     return blot(gray, found, rng, digit_height=h)
 
 
@@ -343,5 +266,7 @@ def _lcd(gray: np.ndarray, ghost: np.ndarray | None, rng: np.random.Generator,
     return jpeg(out, LCD_JPEG_QUALITY)
 
 
-__all__ = ["CONDITIONS", "add_noise", "blot", "blur", "degrade", "illumination", "ink_pairs",
-           "jpeg", "remap", "rotate"]  # fmt: skip
+__all__ = ["BLOT_HEIGHT", "BLOT_PAIRS", "BLOT_ROWS", "BLOT_WIDTH", "CONDITIONS",
+           "CROWDED_LETTER_SPACING", "JOINING", "JOIN_PAIRS", "KERN_OVERLAP", "KERN_SHARE", "Box",
+           "add_noise", "blot", "blur", "degrade", "illumination", "ink_pairs", "join", "jpeg",
+           "kern", "remap", "rotate"]  # fmt: skip

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from topodigit.conditions import CONDITIONS, TOUCHING_LETTER_SPACING, degrade
+from topodigit.conditions import CONDITIONS, CROWDED_LETTER_SPACING, degrade
 from topodigit.errors import BadArgumentError
 from topodigit.io import save_image
 from topodigit.synth import random_digit_lines, render_text
@@ -127,7 +127,7 @@ def generate(folder: str | os.PathLike[str], fonts: list[str], *, sizes: list[in
 
     For every font, size (digit height in pixels) and condition, ``count``
     images of one line of ``GENERATED_DIGITS`` shuffled digits are drawn
-    (``touching`` with the crowded letter spacing, ``lcd`` over a ghost of all
+    (``crowded`` with ``CROWDED_LETTER_SPACING``, ``lcd`` over a ghost of all
     segments when it aligns) and degraded. Each ``NAME.png`` gets a
     ``NAME.txt``; ``manifest.json`` records font, height and condition.
     Reproducible: each image's randomness comes from ``seed`` and its name.
@@ -184,7 +184,7 @@ def _check_generate(fonts: list[str], sizes: list[int], conditions: list[str],
 
 def _draw(text: str, font: str, size: int, condition: str,
           rng: np.random.Generator) -> np.ndarray:
-    spacing = TOUCHING_LETTER_SPACING if condition == "touching" else 0.0
+    spacing = CROWDED_LETTER_SPACING if condition == "crowded" else 0.0
     try:
         img = render_text(text, font, digit_height=size, margin=GENERATED_MARGIN,
                           letter_spacing=spacing)

@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -231,8 +231,8 @@ def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
             and MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] - 0.2)
 
 
-def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False
-            ) -> LineLayout:
+def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False,
+            joined: Collection[Region] = ()) -> LineLayout:
     """Sort one line's regions into digits, punctuation and specks; mark spaces.
 
     Parameters
@@ -244,6 +244,9 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     seven_segment : bool
         Space glyphs by their right edges (a seven-segment 1 sits at the right of
         its cell) rather than by their ink centroids.
+    joined : collection of Region
+        Glyphs cut from the one before them (they touched): no space before
+        them, and their step from it, squeezed, does not count in the pitch.
 
     Returns
     -------
@@ -291,23 +294,24 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     placed = [p for p, *_ in kept]
     if not seven_segment:
         placed = _upright(placed, [t.char is None for t in tokens], (top + baseline) / 2)
-    tokens = _spaces(tokens, placed, height, seven_segment)
+    tokens = _spaces(tokens, placed, height, seven_segment, joined)
     return LineLayout(tuple(tokens), height, top, baseline, len(pieces) - len(tokens))
 
 
-def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segment: bool
-            ) -> list[Token]:
+def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segment: bool,
+            joined: Collection[Region] = ()) -> list[Token]:
     """Mark tokens that follow a gap clearly wider than the line's usual spacing."""
     digit = [t.char is None for t in tokens]
+    glued = [t.region in joined for t in tokens]
     anchors = [p.anchor for p in pieces]
     step = np.diff(anchors)
-    dd = [s for k, s in enumerate(step) if digit[k] and digit[k + 1]]
+    dd = [s for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
     pitch = min(float(np.median(dd)) if dd else DEFAULT_PITCH * height, MAX_PITCH * height)
     excess = SPACE_EXCESS * height
     out = tokens[:1]
     for k in range(1, len(tokens)):
         s = float(step[k - 1])
-        space = s > pitch + excess
+        space = s > pitch + excess and not glued[k]
         # a sign starts a group: a space before it shows as a longer step in
         # than out (separators . , : are not spaced, and sit unevenly)
         if not seven_segment and (tokens[k].char or "?") in SIGNS and k < len(step):

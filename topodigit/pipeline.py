@@ -58,6 +58,9 @@ ITALIC_SLANTS = (0.05, 0.1, 0.15)
 #: glyphs and is cut by recognition (see topodigit.touching); the widest single
 #: digits of the measured fonts (bold, italic) are about 0.8.
 TOUCHING_WIDTH = 0.85
+#: A piece cut from touching glyphs drops its components smaller than this share
+#: of its largest (slivers of the neighbour the cut went through).
+SLIVER_SHARE = 0.15
 #: Pixels of context kept around a glyph before resampling.
 CROP_PAD = 2
 #: Glyphs are thresholded this far from paper to solid ink after resampling;
@@ -240,15 +243,18 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
     if ramp >= BLURRY_RAMP and BLURRY_RAMP_STROKES * stroke <= ramp and stroke >= BLURRY_STROKE:
         sharp, faint = bw.level(BLURRY_SHARP), bw.level(BLURRY_FAINT)
     page: list[list[_Read]] = []
+    labels = seg.labels  # copied, with new labels for the pieces, when glyphs are cut
     for line in seg.lines:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
-        regions, cut = (list(line), {}) if seven else _cut_touching(list(line), bw, seg.labels,
-                                                                    sharp, faint, cfg)
-        lay = arrange(regions, seg.labels, seven_segment=seven)
+        regions, cut, joined = list(line), dict[Box, Measured](), set[Region]()
+        if not seven:
+            regions, cut, labels, joined = _cut_touching(regions, bw, labels, sharp, faint, cfg,
+                                                         shared=seg.labels)
+        lay = arrange(regions, labels, seven_segment=seven, joined=joined)
         tokens = list(lay.tokens)
         decoded = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
         if decoded is not None and not seven:  # found by its fit: space it by cells
-            lay = arrange(regions, seg.labels, seven_segment=True)
+            lay = arrange(regions, labels, seven_segment=True, joined=joined)
             tokens = list(lay.tokens)
         glyphs: list[_Read] = []
         for token in tokens:
@@ -262,7 +268,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
             else:
                 measured = cut.get(region.box)
                 if measured is None:
-                    measured = classify_crop(glyph_crop(bw.ink, seg.labels, region), sharp,
+                    measured = classify_crop(glyph_crop(bw.ink, labels, region), sharp,
                                              faint, norm_height=cfg.norm_height)
                 ink, topo, verdict = measured
             glyphs.append(_Read(region.box, topo if cfg.keep_topology else None, verdict, ink,
@@ -347,19 +353,26 @@ def _decode_line(masks: list[np.ndarray], height: float, cell: float | None, sla
 
 
 def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-                  faint: float, cfg: ReaderConfig) -> tuple[list[Region], dict[Box, Measured]]:
-    """A line's regions with touching glyphs cut apart, and the cut pieces as measured.
+                  faint: float, cfg: ReaderConfig, *, shared: np.ndarray
+                  ) -> tuple[list[Region], dict[Box, Measured], np.ndarray, set[Region]]:
+    """A line's regions with touching glyphs cut apart, the cut pieces as
+    measured, the label image with a new label for each piece (``labels``
+    itself, or a copy of it when ``labels`` is ``shared``, segmentation's own),
+    and the pieces cut from the one before them.
 
     A region segmentation cut (its pieces share their labels and follow each
     other), or one at least TOUCHING_WIDTH digit heights wide, is cut again
     where its pieces read best (:func:`_read_touching`), before the layout
-    measures spacing, so a space is not seen after a touching pair.
+    measures spacing, so a space is not seen after a touching pair. Each piece
+    gets its own label (the label image is copied first), so later stages see
+    only its ink; a skipped bridge keeps the old label and belongs to no glyph.
     """
     if not regions:
-        return regions, {}
+        return regions, {}, labels, set()
     height = line_height([r.box for r in regions])
     out: list[Region] = []
     cut: dict[Box, Measured] = {}
+    joined: set[Region] = set()
     k = 0
     while k < len(regions):
         first = regions[k]
@@ -372,16 +385,31 @@ def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, shar
                          or first.box.height < TALL_SHARE * height):
             out.append(first)
             continue
-        for box, measured in _read_touching(group, bw, labels, sharp, faint, cfg, height):
-            out.append(Region(box, first.labels))
+        pieces, whole, own = _read_touching(group, bw, labels, sharp, faint, cfg, height)
+        if len(pieces) == 1 and run == 1:
+            out.append(first)
+            cut[first.box] = pieces[0][1][1]
+            continue
+        if labels is shared:
+            labels = labels.copy()
+        for n, ((c0, c1), (box, measured)) in enumerate(pieces):
+            label = int(labels.max()) + 1
+            view = labels[whole.top:whole.bottom, whole.left + c0:whole.left + c1]
+            view[own[:, c0:c1]] = label
+            out.append(Region(box, (label,)))
             cut[box] = measured
-    return out, cut
+            if n:
+                joined.add(out[-1])
+    return out, cut, labels, joined
 
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
                    faint: float, cfg: ReaderConfig, height: float
-                   ) -> list[tuple[Box, Measured]]:
+                   ) -> tuple[list[tuple[tuple[int, int], tuple[Box, Measured]]], Box, np.ndarray]:
     """Read a region of touching glyphs, cut where the pieces read best.
+
+    Returns each piece's column span (within the region's box) with its box and
+    measurement, the region's box and its ink mask there.
 
     ``pieces`` are segmentation's cuts of one region (or the whole region);
     :func:`topodigit.touching.best_spans` chooses the cuts, scoring each piece by
@@ -406,24 +434,28 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
     def score(c0: int, c1: int) -> float:
         got = measure(c0, c1)
-        if got is None or not got[1].verdict.readable:
+        if got is None or not got[1].mask.any():
             return 0.0
         m = got[1]
-        near = model.neighbours(knn.feature_vector(m.mask, kind="hog"),
-                                allowed=(m.verdict.char,), k=1)
+        vec = knn.feature_vector(m.mask, kind="hog")
+        by_model = model.classify_vector(vec).confidence
+        if not m.verdict.readable:
+            return by_model
+        near = model.neighbours(vec, allowed=(m.verdict.char,), k=1)
         likeness = max(0.0, 1.0 - near[0][0] / model.gate) if near else 0.0
-        return m.verdict.confidence * likeness
+        return max(m.verdict.confidence * likeness, by_model)
 
     extra = tuple(p.box.right - whole.left for p in pieces[:-1])
     spans = touching.best_spans(own, height=height, score=score, extra=extra)
-    return [got for got in (measure(c0, c1) for c0, c1 in spans) if got is not None]
+    read = [(span, measure(*span)) for span in spans]
+    return [(span, got) for span, got in read if got is not None], whole, own
 
 
 def _span_crop(ink: np.ndarray, own: np.ndarray, whole: Box, box: Box, c0: int, c1: int,
                *, pad: int = CROP_PAD) -> np.ndarray:
     """Ink-high crop of columns ``[c0, c1)`` of a region (``own`` within ``whole``)
-    around ``box``, grown by one pixel as in :func:`glyph_crop` but never past
-    those columns."""
+    around ``box``, without slivers (SLIVER_SHARE), grown by one pixel as in
+    :func:`glyph_crop` but never past those columns."""
     top, left = max(box.top - pad, 0), max(box.left - pad, 0)
     bottom, right = min(box.bottom + pad, ink.shape[0]), min(box.right + pad, ink.shape[1])
     mine = np.zeros(ink.shape[:2], np.uint8)[top:bottom, left:right]
@@ -433,6 +465,11 @@ def _span_crop(ink: np.ndarray, own: np.ndarray, whole: Box, box: Box, c0: int, 
     b, r = min(bottom, whole.bottom), min(right, whole.right)
     mine[t - top:b - top, lft - left:r - left] = sel[t - whole.top:b - whole.top,
                                                      lft - whole.left:r - whole.left]
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mine, connectivity=8)
+    if n > 2:  # slivers of a neighbour the cut cut off are not part of the glyph
+        area = stats[1:, cv2.CC_STAT_AREA]
+        mine = np.isin(lab, 1 + np.flatnonzero(area >= SLIVER_SHARE * area.max())).astype(
+            np.uint8)
     grown = cv2.dilate(mine, np.ones((3, 3), np.uint8))
     grown[:, :max(whole.left + c0 - left, 0)] = 0
     grown[:, max(whole.left + c1 - left, 0):] = 0

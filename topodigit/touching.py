@@ -65,6 +65,11 @@ MAX_PITCH = 0.95
 DENSE_MAX_GLYPHS = 3
 DENSE_STEP = 0.08
 DENSE_REACH = 0.3
+#: A column whose ink is one run at most this share of the digit height tall,
+#: centred within this band of the region's rows, is part of a bar joining two
+#: glyphs (blots drawn in the fixtures are 0.15-0.25 H tall, at 0.3-0.7 H).
+BAR_HEIGHT = 0.3
+BAR_BAND = (0.2, 0.8)
 #: Most candidate cuts examined per region, the thinnest first: bounds the cost.
 MAX_CANDIDATES = 80
 
@@ -98,6 +103,31 @@ def candidates(prof: np.ndarray, *, height: float, extra: tuple[int, ...] = ()) 
     if len(out) > MAX_CANDIDATES:
         out = sorted(out, key=lambda c: prof[c])[:MAX_CANDIDATES]
     return sorted(set(out))
+
+
+def bar_runs(own: np.ndarray, *, height: float) -> list[tuple[int, int]]:
+    """Runs of columns ``[c0, c1)`` that hold only a short bar in the middle band.
+
+    An ink blot joining two glyphs, seen column by column, is one short run of
+    ink (at most BAR_HEIGHT digit heights) away from the top and bottom of the
+    region (its centre within BAR_BAND); at least two such columns in a row make
+    a run that a cutting may skip.
+
+    >>> own = np.zeros((20, 12), bool)
+    >>> own[:, :4] = own[:, 8:] = True; own[9:13, 4:8] = True
+    >>> bar_runs(own, height=20)
+    [(4, 8)]
+    """
+    rows = own.shape[0]
+    starts = (own[:1] | (own[1:] & ~own[:-1])).sum(axis=0) if rows > 1 else own[0].astype(int)
+    ink = own.sum(axis=0)
+    idx = np.arange(rows)[:, None]
+    centre = np.divide((own * idx).sum(axis=0), ink, out=np.zeros(own.shape[1]), where=ink > 0)
+    lo, hi = BAR_BAND
+    bar = ((starts == 1) & (ink <= BAR_HEIGHT * height)
+           & (centre >= lo * rows) & (centre <= hi * rows))
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], bar.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a > 1]
 
 
 def best_spans(own: np.ndarray, *, height: float, score: Scorer,
@@ -136,6 +166,7 @@ def best_spans(own: np.ndarray, *, height: float, score: Scorer,
     cands = candidates(prof, height=height, extra=extra)
     reach = max(1, round(BRIDGE_REACH * height))
     bridges = {b for b in (cuts.bridge(prof, c, reach=reach) for c in cands) if b[1] - b[0] > 1}
+    bridges |= set(bar_runs(own, height=height))
     base = {0, width, *cands, *(c for b in bridges for c in b)}
     if pitch is not None:
         counts = [(pitch, max(1, round(width / pitch)))]
@@ -198,5 +229,13 @@ def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: f
     return float(best[last]), pieces[::-1]
 
 
-__all__ = ["BRIDGE_REACH", "MAX_PIECE", "MAX_PITCH", "MIN_PIECE", "MIN_PITCH", "best_spans",
-           "candidates"]
+__all__ = [
+    "BRIDGE_REACH",
+    "MAX_PIECE",
+    "MAX_PITCH",
+    "MIN_PIECE",
+    "MIN_PITCH",
+    "bar_runs",
+    "best_spans",
+    "candidates",
+]

@@ -434,9 +434,11 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
     def score(c0: int, c1: int) -> float:
         got = measure(c0, c1)
-        if got is None or not got[1].mask.any():
-            return 0.0
+        if got is None or got[0].height < TALL_SHARE * height:
+            return -1.0  # no glyph, or punctuation-sized: not a piece
         m = got[1]
+        if not m.mask.any():
+            return 0.0
         vec = knn.feature_vector(m.mask, kind="hog")
         by_model = model.classify_vector(vec).confidence
         if not m.verdict.readable:

@@ -149,7 +149,8 @@ def best_spans(own: np.ndarray, *, height: float, score: Scorer,
     height : float
         The line's digit height in pixels.
     score : callable ``(c0, c1) -> float``
-        Plausibility in 0..1 of the piece in columns ``[c0, c1)`` as one glyph.
+        Plausibility in 0..1 of the piece in columns ``[c0, c1)`` as one glyph,
+        or negative when it cannot be a glyph (such a piece is never cut).
         It is called once or more per piece; the caller caches.
     extra : tuple of int
         More candidate cut columns (e.g. segmentation's own cuts).
@@ -215,7 +216,10 @@ def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: f
                 off = 0.0  # an end piece is only its ink and half a gap wide
             if span < smallest or abs(off) > PITCH_CUTOFF:
                 continue  # too narrow for a digit, or too far from the pitch to win
-            gain = (score(cols[i], cols[j]) - WORTH) * span * np.exp(-0.5 * off * off)
+            plausible = score(cols[i], cols[j])
+            if plausible < 0:
+                continue  # the scorer says this is no glyph at all
+            gain = (plausible - WORTH) * span * np.exp(-0.5 * off * off)
             if best[i] + gain > best[j]:
                 best[j], back[j] = best[i] + gain, (i, True)
     if back[last][0] < 0:

@@ -40,8 +40,8 @@ def test_best_spans_cuts_where_the_pieces_read_best() -> None:
     own[9:11, 14:16] = own[9:11, 30:32] = True
     ring = 20 * 14 - 12 * 6
 
-    def one_ring(c0: int, c1: int) -> float:  # reads well: one whole ring, nothing else
-        return float(own[:, c0:c1].sum() == ring)
+    def one_ring(spans: list[tuple[int, int]]) -> list[float]:  # one whole ring, nothing else
+        return [float(own[:, c0:c1].sum() == ring) for c0, c1 in spans]
 
     spans = touching.best_spans(own, height=20, score=one_ring)
     assert len(spans) == 3
@@ -51,7 +51,8 @@ def test_best_spans_cuts_where_the_pieces_read_best() -> None:
 
 def test_best_spans_keeps_a_region_whole_when_it_reads_best_whole() -> None:
     own = rings(1, width=18)
-    spans = touching.best_spans(own, height=20, score=lambda a, b: float(b - a == 18))
+    spans = touching.best_spans(own, height=20,
+                                score=lambda spans: [float(b - a == 18) for a, b in spans])
     assert spans == [(0, 18)]
 
 
@@ -61,7 +62,8 @@ def test_a_thin_bridge_is_skipped() -> None:
     own[:, 20:29] = True
     own[18:20, 10:20] = True  # a blot's thin bridge
     like = {(0, 10): 1.0, (20, 30): 1.0}
-    spans = touching.best_spans(own, height=40, score=lambda a, b: like.get((a, b), 0.0))
+    spans = touching.best_spans(own, height=40,
+                                score=lambda spans: [like.get(s, 0.0) for s in spans])
     assert spans == [(0, 10), (20, 30)]
 
 

@@ -132,6 +132,8 @@ class Model:
     sources: tuple[str, ...]
     gate: float
     tree: cKDTree = field(init=False, repr=False)
+    _v64: np.ndarray = field(init=False, repr=False)
+    _norms: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.features not in FEATURES:
@@ -149,6 +151,8 @@ class Model:
             raise BadModelError("model vectors and gate must be finite (gate > 0)")
         object.__setattr__(self, "vectors", vec)
         object.__setattr__(self, "tree", cKDTree(vec))
+        object.__setattr__(self, "_v64", vec.astype(np.float64))
+        object.__setattr__(self, "_norms", (self._v64 * self._v64).sum(axis=1))
 
     @classmethod
     def fit(cls, masks: Sequence[np.ndarray], labels: Sequence[str], *, features: str = "hog",
@@ -199,7 +203,32 @@ class Model:
     def classify_vector(self, vec: np.ndarray, *, allowed: Sequence[str] | None = None,
                         k: int = K) -> Verdict:
         """:meth:`classify` for a ready feature vector."""
-        near = self.neighbours(vec, allowed=allowed, k=k)
+        return self._vote(self.neighbours(vec, allowed=allowed, k=k), allowed)
+
+    def classify_many(self, vecs: np.ndarray, *, k: int = K
+                      ) -> list[tuple[Verdict, list[tuple[float, int]]]]:
+        """:meth:`classify_vector` for many vectors (rows) in one tree search,
+        with each one's ``k`` nearest templates ``(distance, index)``."""
+        n = len(self.labels)
+        want = min(n, k)
+        q = np.asarray(vecs, np.float64).reshape(len(vecs), -1)
+        # all distances at once by one matrix product (numpy): for a batch this
+        # is many times faster than the tree, whose search degrades in HOG's
+        # 324 dimensions; the same neighbours up to rounding
+        sq = (q * q).sum(axis=1)[:, None] + self._norms[None, :] - 2.0 * (q @ self._v64.T)
+        idx = np.argpartition(sq, want - 1, axis=1)[:, :want] if want < n else np.tile(
+            np.arange(n), (len(q), 1))
+        part = np.take_along_axis(sq, idx, axis=1)
+        order = np.argsort(part, axis=1, kind="stable")
+        idx = np.take_along_axis(idx, order, axis=1)
+        dist = np.sqrt(np.maximum(np.take_along_axis(part, order, axis=1), 0.0))
+        out = []
+        for d_row, i_row in zip(dist, idx, strict=True):
+            near = [(float(d), int(i)) for d, i in zip(d_row, i_row, strict=True) if i < n]
+            out.append((self._vote(near, None), near))
+        return out
+
+    def _vote(self, near: list[tuple[float, int]], allowed: Sequence[str] | None) -> Verdict:
         rule = f"knn-{self.features}"
         if not near:
             return Verdict(UNREADABLE, 0.0, "knn", rule, "no template among the candidates",

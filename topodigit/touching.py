@@ -19,7 +19,7 @@ scorer likes a piece that holds one whole bar and nothing else (72 pixels):
 >>> import numpy as np
 >>> own = np.zeros((12, 20), bool)
 >>> own[:, 1:7] = True; own[:, 13:19] = True; own[5, 7:13] = True
->>> like = lambda c0, c1: float(own[:, c0:c1].sum() == 72)
+>>> like = lambda spans: [float(own[:, c0:c1].sum() == 72) for c0, c1 in spans]
 >>> best_spans(own, height=40, score=like)
 [(0, 7), (13, 20)]
 """
@@ -48,8 +48,8 @@ BRIDGE_REACH = 0.15
 #: standard deviation of the gaussian weight).
 PITCH_SPREAD = 0.25
 #: ... and a piece further from it than this many spreads is not scored (its
-#: weight would be under 0.1).
-PITCH_CUTOFF = 2.15
+#: weight would be under 0.2).
+PITCH_CUTOFF = 1.8
 #: A piece scoring less than this costs more than it brings: pieces that read
 #: as nothing are not free filler between pieces that read well.
 WORTH = 0.02
@@ -58,12 +58,12 @@ WORTH = 0.02
 #: crowded; a region's glyph count is sought within it.
 MIN_PITCH = 0.5
 MAX_PITCH = 0.95
-#: A run of at most this many glyphs (two touching digits, or three) is also
-#: cut at every DENSE_STEP pitches within DENSE_REACH pitches of the even
-#: division: glyphs kerned into each other meet at their thickest columns, no
-#: minimum of the profile.
-DENSE_MAX_GLYPHS = 3
-DENSE_STEP = 0.08
+#: A run of this many glyphs (two touching digits) is also cut at every
+#: DENSE_STEP pitches within DENSE_REACH pitches of its middle: glyphs kerned
+#: into each other meet at their thickest columns, no minimum of the profile.
+#: (Longer runs are cut at the minima only, which bounds their cost.)
+DENSE_MAX_GLYPHS = 2
+DENSE_STEP = 0.1
 DENSE_REACH = 0.3
 #: A column whose ink is one run at most this share of the digit height tall,
 #: centred within this band of the region's rows, is part of a bar joining two
@@ -73,7 +73,7 @@ BAR_BAND = (0.2, 0.8)
 #: Most candidate cuts examined per region, the thinnest first: bounds the cost.
 MAX_CANDIDATES = 80
 
-Scorer = Callable[[int, int], float]
+Scorer = Callable[[list[tuple[int, int]]], list[float]]
 
 
 def candidates(prof: np.ndarray, *, height: float, extra: tuple[int, ...] = ()) -> list[int]:
@@ -148,10 +148,11 @@ def best_spans(own: np.ndarray, *, height: float, score: Scorer,
         The region's ink.
     height : float
         The line's digit height in pixels.
-    score : callable ``(c0, c1) -> float``
-        Plausibility in 0..1 of the piece in columns ``[c0, c1)`` as one glyph,
-        or negative when it cannot be a glyph (such a piece is never cut).
-        It is called once or more per piece; the caller caches.
+    score : callable ``[(c0, c1), ...] -> [float, ...]``
+        Plausibility in 0..1 of each piece in columns ``[c0, c1)`` as one glyph,
+        or negative when it cannot be a glyph (such a piece is never cut). It
+        gets the pieces of one search at once (so it can batch), and may be
+        asked about a piece more than once; the caller caches.
     extra : tuple of int
         More candidate cut columns (e.g. segmentation's own cuts).
     pitch : float, optional
@@ -199,27 +200,32 @@ def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: f
     """
     smallest, largest = MIN_PIECE * height, MAX_PIECE * height
     last = len(cols) - 1
-    best = np.full(len(cols), -np.inf)
-    back: list[tuple[int, bool]] = [(-1, False)] * len(cols)
-    best[0] = 0.0
+    steps: dict[tuple[int, int], float] = {}  # candidate pieces (i, j) -> pitch weight
     for j in range(1, len(cols)):
         for i in range(j - 1, -1, -1):
             span = cols[j] - cols[i]
             if span > largest:
                 break
+            off = (span - pitch) / (PITCH_SPREAD * pitch)
+            if (i == 0 or j == last) and span < pitch:
+                off = 0.0  # an end piece is only its ink and half a gap wide
+            if span >= smallest and abs(off) <= PITCH_CUTOFF:
+                steps[i, j] = span * float(np.exp(-0.5 * off * off))
+    plausible = dict(zip(steps, score([(cols[i], cols[j]) for i, j in steps]), strict=True))
+    best = np.full(len(cols), -np.inf)
+    back: list[tuple[int, bool]] = [(-1, False)] * len(cols)
+    best[0] = 0.0
+    for j in range(1, len(cols)):
+        for i in range(j - 1, -1, -1):
+            if cols[j] - cols[i] > largest:
+                break
             if best[i] == -np.inf:
                 continue
             if (cols[i], cols[j]) in bridges and best[i] > best[j]:
                 best[j], back[j] = best[i], (i, False)
-            off = (span - pitch) / (PITCH_SPREAD * pitch)
-            if (i == 0 or j == last) and span < pitch:
-                off = 0.0  # an end piece is only its ink and half a gap wide
-            if span < smallest or abs(off) > PITCH_CUTOFF:
-                continue  # too narrow for a digit, or too far from the pitch to win
-            plausible = score(cols[i], cols[j])
-            if plausible < 0:
-                continue  # the scorer says this is no glyph at all
-            gain = (plausible - WORTH) * span * np.exp(-0.5 * off * off)
+            if (i, j) not in steps or plausible[i, j] < 0:
+                continue  # too narrow, too far from the pitch, or no glyph at all
+            gain = (plausible[i, j] - WORTH) * steps[i, j]
             if best[i] + gain > best[j]:
                 best[j], back[j] = best[i] + gain, (i, True)
     if back[last][0] < 0:

@@ -36,6 +36,11 @@ FONT_CHOICES = ("auto", "print", "seven-segment")
 #: the fixtures: print lines' 10th percentile at most 0.90, seven-segment lines'
 #: median 1.0).
 SEVEN_FIT = 0.93
+#: ... and every segment of theirs is this clearly lit or dark (the least clear
+#: level, see sevenseg.crispness): 1.0 on every seven-segment line of the
+#: fixtures, 0.5-0.75 on the printed lines whose blocky digits fit the bars as
+#: well (OCR-A bold, small bold sans), where a tail or bowl crosses a zone part-way.
+SEVEN_CRISP = 0.85
 #: ... which is not tried when the first digit, taken upright, fits worse than this.
 SEVEN_PRECHECK = 0.6
 #: ... nor when, upright, more than a tenth of the digits (at least one) fit worse
@@ -342,7 +347,7 @@ def _decode_line(masks: list[np.ndarray], height: float, cell: float | None, sla
     reads = []
     for m in masks:
         reads.append(sevenseg.decode(m, height=height, cell_width=cell, slant=slant))
-        if not seven and reads[-1].fit < SEVEN_FIT:
+        if not seven and (reads[-1].fit < SEVEN_FIT or reads[-1].crisp < SEVEN_CRISP):
             allowed_misfits -= 1
             if allowed_misfits < 0:
                 return None

@@ -87,6 +87,20 @@ SIGNS = "+-"
 #: and the largest pitch believed (H); fonts measured span 0.73-0.92 H.
 DEFAULT_PITCH = 0.8
 MAX_PITCH = 0.95
+#: Seven-segment lines: a 1, 4 or 7 lacks the top or bottom bar, so the line's
+#: height, top line and baseline come from the glyphs at least this share of
+#: the tallest digit's height (the full cells).
+FULL_HEIGHT = 0.9
+#: A decimal point touching a seven-segment digit (small sizes, blur, italics:
+#: it sits in the gap after the digit, at the baseline) is the ink beside the
+#: digit's bars, upright: columns at the cell's right (or, for the point before
+#: a digit, left) edge whose ink lies within this share of the line height above
+#: the baseline (DSEG7's point is 0.1-0.15 H, its bars reach 0.5 H) ...
+POINT_BAND = 0.25
+#: ... at least DOT_STROKES strokes wide and tall, no wider than this share of H ...
+POINT_MAX_WIDTH = 0.3
+#: ... and leaving a digit at least this share of the line height wide.
+POINT_DIGIT_WIDTH = 0.25
 #: Shears tried (columns per row, + leans right going down) when uprighting italics:
 #: upright first, then by increasing size, so ties keep the smaller slant.
 SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
@@ -231,8 +245,125 @@ def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
             and MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] - 0.2)
 
 
-def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False
-            ) -> LineLayout:
+def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Split a decimal point off a seven-segment digit it touches.
+
+    Parameters
+    ----------
+    mask : ndarray of bool
+        The digit's ink, cropped to its box (bottom row on the baseline).
+    height : float
+        The line's digit height in px.
+    slant : float
+        The line's italic shear (dx per row going up): the point is sought beside
+        the unsheared digit.
+    stroke : float
+        The digits' stroke width in px.
+
+    Returns
+    -------
+    (digit, point) : pair of ndarray of bool, or None
+        Both of ``mask``'s shape; None when no point touches the digit.
+
+    Examples
+    --------
+    >>> m = np.zeros((10, 8), bool)
+    >>> m[:, 0:2] = m[:, 4:6] = m[0:2, 0:6] = m[8:10, 0:6] = True  # a 0
+    >>> m[8:10, 6:8] = True  # its point, joined
+    >>> digit, point = peel_point(m, height=10, slant=0.0, stroke=2)
+    >>> int(point.sum()), bool(digit[:, 6:].any())
+    (4, False)
+    """
+    rows, cols = mask.shape
+    rr, cc = np.nonzero(mask)
+    if not len(rr):
+        return None
+    x = cc - np.floor(slant * (rows - 1 - rr) + 0.5).astype(np.int64)  # unsheared columns
+    x -= x.min()
+    width = int(x.max()) + 1
+    highest = np.full(width, rows)
+    np.minimum.at(highest, x, rr)
+    low = highest >= rows - POINT_BAND * height  # columns inked only near the baseline
+    for side in (1, -1):  # the point after the digit, then the one before it
+        edge = highest[::-side]  # from that side inwards
+        run = int(np.argmin(low[::-side])) if not low.all() else 0
+        if not run:
+            continue
+        # the point's top is that of its outer half; ink above it in those columns
+        # is the digit's (the bevelled end of a bar reaching down to the baseline)
+        top = int(edge[:(run + 1) // 2].min()) - 1
+        on = (x >= width - run if side == 1 else x < run) & (rr >= top)
+        point = np.zeros_like(mask)
+        point[rr[on], cc[on]] = True
+        prow = np.flatnonzero(point.any(axis=1))
+        tall = int(prow[-1] - prow[0]) + 1
+        if (DOT_STROKES * stroke <= min(run, tall) and run <= POINT_MAX_WIDTH * height
+                and width - run >= POINT_DIGIT_WIDTH * height):
+            return mask & ~point, point
+    return None
+
+
+def _crop(piece: _Piece, own: np.ndarray, right_anchor: bool) -> _Piece:
+    """The piece made of the ``own`` part (same shape as its mask) of its ink."""
+    b = piece.box
+    rows, cols = np.flatnonzero(own.any(axis=1)), np.flatnonzero(own.any(axis=0))
+    box = Box(b.top + int(rows[0]), b.left + int(cols[0]), b.top + int(rows[-1]) + 1,
+              b.left + int(cols[-1]) + 1)
+    mask = own[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    rr, cc = np.nonzero(mask)
+    anchor = float(box.right) if right_anchor else box.left + int(cc.sum()) / len(cc) + 0.5
+    return _Piece(Region(box, piece.region.labels), mask, anchor, box.top + int(rr.sum()) / len(rr))
+
+
+def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
+    """Split decimal points off the seven-segment digits they touch (see peel_point)."""
+    digits = [p for p in pieces if p.box.height >= DIGIT_HEIGHT * height]
+    stroke = _stroke(digits)
+    out = []
+    for p in pieces:
+        split = (peel_point(p.mask, height=height, slant=slant, stroke=stroke)
+                 if p.box.height >= DIGIT_HEIGHT * height else None)
+        if split is None:
+            out.append(p)
+            continue
+        digit, point = (_crop(p, part, True) for part in split)
+        out.extend(sorted([digit, point], key=lambda q: q.box.left))
+    return out
+
+
+def without_points(masks: Sequence[np.ndarray], *, height: float, slant: float
+                   ) -> list[np.ndarray]:
+    """The seven-segment digits' masks with any touching decimal point split off."""
+    pieces = [_Piece(Region(Box(0, 0, *m.shape), ()), m, 0.0) for m in masks]
+    stroke = _stroke(pieces)
+    out = []
+    for m in masks:
+        split = peel_point(m, height=height, slant=slant, stroke=stroke)
+        if split is None:
+            out.append(m)
+            continue
+        rows, cols = np.flatnonzero(split[0].any(axis=1)), np.flatnonzero(split[0].any(axis=0))
+        out.append(split[0][rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+    return out
+
+
+def full_height(boxes: Sequence[Box]) -> float:
+    """Digit height of a seven-segment line: that of its full cells (see FULL_HEIGHT)."""
+    return _seven_metrics(list(boxes), line_height(list(boxes)))[0]
+
+
+def _seven_metrics(boxes: list[Box], height: float) -> tuple[float, float, float]:
+    """Height, top line and baseline of a seven-segment line, from its full cells."""
+    tall = [b for b in boxes if b.height >= TALL_SHARE * height]
+    full = [b for b in tall if b.height >= FULL_HEIGHT * max(t.height for t in tall)]
+    top = float(np.median([b.top for b in full]))
+    baseline = float(np.median([b.bottom for b in full]))
+    return baseline - top, top, baseline
+
+
+def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False,
+            slant: float | None = None) -> LineLayout:
     """Sort one line's regions into digits, punctuation and specks; mark spaces.
 
     Parameters
@@ -243,7 +374,11 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
         Label image the regions refer to.
     seven_segment : bool
         Space glyphs by their right edges (a seven-segment 1 sits at the right of
-        its cell) rather than by their ink centroids.
+        its cell) rather than by their ink centroids, and take the line's height
+        from its full cells (a 1, 4 or 7 lacks the top or bottom bar).
+    slant : float, optional
+        The seven-segment line's italic shear: decimal points touching its
+        digits are split off (see :func:`peel_point`).
 
     Returns
     -------
@@ -255,6 +390,10 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     tall = [b for b in boxes if b.height >= TALL_SHARE * height]
     top = float(np.median([b.top for b in tall]))
     baseline = float(np.median([b.bottom for b in tall]))
+    if seven_segment:
+        height, top, baseline = _seven_metrics(boxes, height)
+        if slant is not None:
+            pieces = _peel(pieces, height, slant)
     kinds = [_kind(p, height, top) for p in pieces]
     digit = [k == "digit" for k, _ in kinds]
     stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if (
@@ -317,4 +456,4 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     return out
 
 
-__all__ = ["LineLayout", "Token", "arrange"]
+__all__ = ["LineLayout", "Token", "arrange", "full_height", "peel_point", "without_points"]

@@ -25,7 +25,7 @@ from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
-from topodigit.layout import Token, arrange
+from topodigit.layout import Token, arrange, full_height, without_points
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import shrink, unscale_box
 from topodigit.segment import MAX_COMPONENTS, Region, region_mask, segment
@@ -241,10 +241,12 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
         lay = arrange(regions, seg.labels, seven_segment=seven)
         tokens = list(lay.tokens)
-        decoded = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
-        if decoded is not None and not seven:  # found by its fit: space it by cells
-            lay = arrange(regions, seg.labels, seven_segment=True)
+        slant = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
+        decoded = None
+        if slant is not None:  # space it by cells, split touching decimal points off
+            lay = arrange(regions, seg.labels, seven_segment=True, slant=slant)
             tokens = list(lay.tokens)
+            decoded = _decode_digits(tokens, lay.height, slant)
         glyphs: list[_Read] = []
         k = 0
         while k < len(tokens):
@@ -303,21 +305,25 @@ def _decide(page: list[list[_Read]], cfg: ReaderConfig) -> list[Line]:
             for line in page]
 
 
-def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: ReaderConfig,
-                   seven: bool) -> dict[Region, Verdict] | None:
-    """Decode a line's digits by their lit segments, if it is a seven-segment line.
+def _cell_width(digits: list[Box], height: float) -> float | None:
+    """Typical width of a line's digit cells (its 1s left out), None without one."""
+    wide = [b.width for b in digits if b.width > sevenseg.ONE_MAX_WIDTH * height]
+    return float(np.median(wide)) if wide else None
 
-    Returns the verdicts keyed by digit region, or None when the line is
-    print (``font="print"``, or ``"auto"`` and its segments neither came apart
-    nor fit the seven-segment pattern closely). Segment-decoded glyphs carry
-    no :class:`Topology`.
+
+def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: ReaderConfig,
+                   seven: bool) -> float | None:
+    """The italic slant of a seven-segment line, or None when it is print.
+
+    A line is print with ``font="print"``, or with ``"auto"`` when its segments
+    neither came apart nor fit the seven-segment pattern closely (decimal points
+    touching its digits split off, see :func:`topodigit.layout.without_points`).
     """
     digits = [t.region for t in tokens if t.char is None]
     if cfg.font == "print" or not digits or (not seven and len(digits) < SEVEN_MIN_DIGITS):
         return None
     masks = [t.mask for t in tokens if t.char is None]
-    wide = [r.box.width for r in digits if r.box.width > sevenseg.ONE_MAX_WIDTH * height]
-    cell = float(np.median(wide)) if wide else None
+    cell = _cell_width([r.box for r in digits], height)
     if not seven:  # cheap tests before the slant search: the digits taken upright
         upright_misfits = max(1, len(digits) // 10)
         for k, m in enumerate(masks):
@@ -330,28 +336,36 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
+    if seven:
+        return slant
     slants = [slant]
-    if not seven and abs(slant) < min(ITALIC_SLANTS):
+    if abs(slant) < min(ITALIC_SLANTS):
         slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
+    full = full_height([r.box for r in digits])
     for s in slants:
-        reads = _decode_line(masks, height, cell, s, seven)
-        if reads is not None:
-            return {r: sr.verdict for r, sr in zip(digits, reads, strict=True)}
+        if _fits(without_points(masks, height=full, slant=s), full, cell, s):
+            return s
     return None
 
 
-def _decode_line(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
-                 seven: bool) -> list[sevenseg.SegmentReading] | None:
-    """Segment readings of a line's digits, or None when too many misfit (``auto``)."""
-    allowed_misfits = len(masks) // 10  # all but a tenth must fit
-    reads = []
+def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float) -> bool:
+    """All but a tenth of a line's digits fit the seven-segment pattern at ``slant``."""
+    allowed_misfits = len(masks) // 10
     for m in masks:
-        reads.append(sevenseg.decode(m, height=height, cell_width=cell, slant=slant))
-        if not seven and (reads[-1].fit < SEVEN_FIT or reads[-1].crisp < SEVEN_CRISP):
+        r = sevenseg.decode(m, height=height, cell_width=cell, slant=slant)
+        if r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP:
             allowed_misfits -= 1
             if allowed_misfits < 0:
-                return None
-    return reads
+                return False
+    return True
+
+
+def _decode_digits(tokens: list[Token], height: float, slant: float) -> dict[Region, Verdict]:
+    """Segment verdicts of a seven-segment line's digits, keyed by region."""
+    digits = [t for t in tokens if t.char is None]
+    cell = _cell_width([t.region.box for t in digits], height)
+    return {t.region: sevenseg.decode(t.mask, height=height, cell_width=cell, slant=slant).verdict
+            for t in digits}
 
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,

@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -237,6 +237,27 @@ def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str 
     return "," if b.bottom - baseline >= COMMA_DESCENT * height or hooked else "."
 
 
+def _baseline(digits: list[Box], baseline: float) -> Callable[[float], float]:
+    """The baseline at a column: a line through the bottoms of the full digits.
+
+    A line tilted by less than deskewing undoes (or left by an imprecise
+    deskew) drifts by a good share of a comma's descent along its length. The
+    slope is the median of the slopes between full digits' bottoms (Theil-Sen),
+    0 on an untilted line where most digits share the bottom row; without two
+    full digits the baseline is flat.
+    """
+    full = [b for b in digits if b.height >= FULL_HEIGHT * max(d.height for d in digits)]
+    x = np.array([(b.left + b.right) / 2 for b in full])
+    y = np.array([b.bottom for b in full], float)
+    i, j = np.triu_indices(len(full), 1)
+    apart = x[j] - x[i] > 0
+    if not apart.any():
+        return lambda col: baseline
+    slope = float(np.median((y[j] - y[i])[apart] / (x[j] - x[i])[apart]))
+    offset = float(np.median(y - slope * x))
+    return lambda col: offset + slope * col
+
+
 def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
     a, b = upper.box, lower.box
     shift = abs((a.left + a.right) - (b.left + b.right)) / 2
@@ -275,7 +296,7 @@ def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
     >>> int(point.sum()), bool(digit[:, 6:].any())
     (4, False)
     """
-    rows, cols = mask.shape
+    rows = mask.shape[0]
     rr, cc = np.nonzero(mask)
     if not len(rr):
         return None
@@ -396,8 +417,10 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
             pieces = _peel(pieces, height, slant)
     kinds = [_kind(p, height, top) for p in pieces]
     digit = [k == "digit" for k, _ in kinds]
-    stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if (
-        "mark" in {k for k, _ in kinds}) else 0.0
+    marks = "mark" in {k for k, _ in kinds}
+    stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if marks else 0.0
+    base_at = _baseline([p.box for p, d in zip(pieces, digit, strict=True) if d],
+                        baseline) if marks else None
     kept: list[tuple[_Piece, str | None, str, str]] = []  # piece, char, rule, reason
     i = 0
     while i < len(pieces):
@@ -420,7 +443,8 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
                     kept.append((p, ":", "colon", "two dots stacked, between digits"))
                 i += 2
                 continue
-            char = _mark_char(p, height, baseline, stroke)
+            assert base_at is not None
+            char = _mark_char(p, height, base_at((p.box.left + p.box.right) / 2), stroke)
             if char and left_digit and any(digit[i + 1:]):
                 rule = "decimal-point" if char == "." else "comma"
                 where = "reaching below the baseline" if char == "," else "on the baseline"

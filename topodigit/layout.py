@@ -97,10 +97,9 @@ FULL_HEIGHT = 0.9
 #: a digit, left) edge whose ink lies within this share of the line height above
 #: the baseline (DSEG7's point is 0.1-0.15 H, its bars reach 0.5 H) ...
 POINT_BAND = 0.25
-#: ... at least DOT_STROKES strokes wide and tall, no wider than this share of H ...
+#: ... at least DOT_STROKES strokes wide and tall, no wider than this share of H,
+#: and leaving a digit at least a stroke wide (the bar of a 1).
 POINT_MAX_WIDTH = 0.3
-#: ... and leaving a digit at least this share of the line height wide.
-POINT_DIGIT_WIDTH = 0.25
 #: Shears tried (columns per row, + leans right going down) when uprighting italics:
 #: upright first, then by increasing size, so ties keep the smaller slant.
 SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
@@ -320,7 +319,7 @@ def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
         prow = np.flatnonzero(point.any(axis=1))
         tall = int(prow[-1] - prow[0]) + 1
         if (DOT_STROKES * stroke <= min(run, tall) and run <= POINT_MAX_WIDTH * height
-                and width - run >= POINT_DIGIT_WIDTH * height):
+                and width - run >= stroke):
             return mask & ~point, point
     return None
 

@@ -324,10 +324,15 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
         return None
     masks = [t.mask for t in tokens if t.char is None]
     cell = _cell_width([r.box for r in digits], height)
+    full = full_height([r.box for r in digits])
     if not seven:  # cheap tests before the slant search: the digits taken upright
         upright_misfits = max(1, len(digits) // 10)
         for k, m in enumerate(masks):
             fit = sevenseg.decode(m, height=height, cell_width=cell).fit
+            if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
+                peeled = without_points([m], height=full, slant=0.0)[0]
+                if peeled is not m:
+                    fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
             if k == 0 and fit < SEVEN_PRECHECK:
                 return None
             upright_misfits -= fit < SEVEN_UPRIGHT
@@ -341,7 +346,8 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
     slants = [slant]
     if abs(slant) < min(ITALIC_SLANTS):
         slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
-    full = full_height([r.box for r in digits])
+    elif slant:
+        slants.append(0.0)  # upright digits that blur or a joined point made look slanted
     for s in slants:
         if _fits(without_points(masks, height=full, slant=s), full, cell, s):
             return s

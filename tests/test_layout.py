@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from topodigit.layout import LineLayout, arrange
+from topodigit.layout import LineLayout, arrange, peel_point
 from topodigit.segment import segment
 
 H = 30  # digit height of the drawings
@@ -116,3 +116,73 @@ def test_space_before_a_sign_shows_as_a_longer_step_on_that_side() -> None:
     m[TOP + 13:TOP + 17, 60:70] = True  # "-" after a space
     _digits(m, [76, 96])
     assert _text(_arrange(m)) == "00 -00"
+
+
+def _arrange_seven(m: np.ndarray, slant: float | None = 0.0) -> LineLayout:
+    seg = segment(m)
+    assert len(seg.lines) == 1
+    return arrange(seg.lines[0], seg.labels, seven_segment=True, slant=slant)
+
+
+def test_point_touching_a_seven_segment_digit_is_split_off() -> None:
+    m = _line()
+    _digits(m, [4, 24, 50])
+    m[TOP + H - 5:TOP + H, 40:45] = True  # touches the second digit's right bar
+    assert _text(_arrange_seven(m)) == "00.0"
+    assert _text(_arrange_seven(m, slant=None)) == "000"  # without the slant, no split
+    lay = _arrange_seven(m)
+    assert lay.tokens[1].region.box.right == 40 and lay.tokens[2].rule == "decimal-point"
+
+
+def test_point_touching_the_next_digit_is_split_off_before_it() -> None:
+    m = _line()
+    _digits(m, [4, 30, 50])
+    m[TOP + H - 5:TOP + H, 25:30] = True  # touches the second digit's left bar
+    assert _text(_arrange_seven(m)) == "0.00"
+
+
+def test_point_under_an_italic_digit_is_found_upright() -> None:
+    # an italic 0 (shear 0.2) whose top overhangs its point: the point's columns
+    # hold the digit's upper right too, until the digit is unsheared
+    glyph = np.zeros((H, 30), bool)
+    for r in range(H):
+        shift = round(0.2 * (H - 1 - r))
+        glyph[r, shift:shift + 16] = True
+        if 4 <= r < H - 4:
+            glyph[r, shift + 4:shift + 12] = False
+    glyph[H - 5:, 16:21] = True
+    assert peel_point(glyph, height=H, slant=0.0, stroke=4) is None
+    split = peel_point(glyph, height=H, slant=0.2, stroke=4)
+    assert split is not None
+    digit, point = split
+    rows, cols = np.nonzero(point)
+    assert rows.min() >= H - 5 and cols.min() >= 16 and int(point.sum()) >= 20
+    assert not digit[H - 5:, 18:].any() and (digit | point).sum() == glyph.sum()
+
+
+def test_a_bar_reaching_the_baseline_is_no_point() -> None:
+    two = np.zeros((H, 16), bool)  # a seven-segment 2: a, b, g, e, d
+    two[:4, 2:14] = two[H // 2 - 2:H // 2 + 2, 2:14] = two[H - 4:, 2:14] = True
+    two[1:H // 2, 12:16] = two[H // 2:H - 1, 0:4] = True
+    assert peel_point(two, height=H, slant=0.0, stroke=4) is None
+    assert peel_point(np.ones((H, 4), bool), height=H, slant=0.0, stroke=4) is None
+
+
+def test_seven_segment_line_height_comes_from_full_cells() -> None:
+    m = _line()
+    for left in (4, 44, 64):  # three 1s: no top or bottom bar, short at both ends
+        m[TOP + 3:TOP + H - 3, left + 12:left + 16] = True
+    _digits(m, [24])
+    lay = _arrange_seven(m)
+    assert (lay.height, lay.top, lay.baseline) == (H, TOP, TOP + H)
+    assert _arrange(m).height == H - 6  # printed lines: the median glyph
+
+
+def test_point_on_a_tilted_line_is_not_a_comma() -> None:
+    m = _line(240)
+    for k in range(8):  # the line falls one pixel per digit
+        left, drop = 4 + 24 * k, k
+        m[TOP + drop:TOP + drop + H, left:left + 16] = True
+        m[TOP + drop + 4:TOP + drop + H - 4, left + 4:left + 12] = False
+    m[TOP + H + 6 - 5:TOP + H + 6, 165:170] = True  # on the baseline between digits 7 and 8
+    assert _text(_arrange(m)) == "0000000.0"

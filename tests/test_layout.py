@@ -186,3 +186,14 @@ def test_point_on_a_tilted_line_is_not_a_comma() -> None:
         m[TOP + drop + 4:TOP + drop + H - 4, left + 4:left + 12] = False
     m[TOP + H + 6 - 5:TOP + H + 6, 165:170] = True  # on the baseline between digits 7 and 8
     assert _text(_arrange(m)) == "0000000.0"
+
+
+def test_a_bottom_bar_sticking_out_left_is_no_point_before_the_digit() -> None:
+    # an italic 3 unsheared by too small a slant: its bottom bar's end sticks out
+    # at the lower left, but the digit is no wider than the line's other cells
+    three = np.zeros((H, 16), bool)
+    three[:4, 3:16] = three[H // 2 - 2:H // 2 + 2, 3:16] = three[H - 4:, 0:13] = True
+    three[:, 12:16] = True
+    three[H - 4:, 13:] = False
+    assert peel_point(three, height=H, slant=0.0, stroke=4) is not None
+    assert peel_point(three, height=H, slant=0.0, stroke=4, cell=16.0) is None

@@ -98,8 +98,19 @@ FULL_HEIGHT = 0.9
 #: the baseline (DSEG7's point is 0.1-0.15 H, its bars reach 0.5 H) ...
 POINT_BAND = 0.25
 #: ... at least DOT_STROKES strokes wide and tall, no wider than this share of H,
-#: and leaving a digit at least a stroke wide (the bar of a 1).
+#: and leaving a digit at least a stroke wide (the bar of a 1) ...
 POINT_MAX_WIDTH = 0.3
+#: A point at a digit's left (after the previous digit) must also make the digit
+#: wider than the line's typical cell by at least this share of the point: an
+#: italic digit unsheared by a slightly too small slant (small sizes) has the
+#: end of its bottom bar sticking out there; unless what is left is a 1,
+#: narrower than NARROW_CELL cells. (A slant too small only tilts the digit's
+#: top further right, so the right side needs no such check.)
+POINT_EXCESS = 0.5
+NARROW_CELL = 0.5
+#: The typical cell leaves out 1s: digits narrower than this share of H (a
+#: seven-segment 1 is one bar, 0.1-0.2 H; the other digits 0.5-0.65 H).
+ONE_WIDTH = 0.35
 #: Shears tried (columns per row, + leans right going down) when uprighting italics:
 #: upright first, then by increasing size, so ties keep the smaller slant.
 SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
@@ -265,8 +276,22 @@ def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
             and MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] - 0.2)
 
 
-def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
-               ) -> tuple[np.ndarray, np.ndarray] | None:
+def _unsheared(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and unsheared columns (from 0) of a glyph's ink."""
+    rr, cc = np.nonzero(mask)
+    x = cc - np.floor(slant * (mask.shape[0] - 1 - rr) + 0.5).astype(np.int64)
+    return rr, cc, x - x.min()
+
+
+def _cell(masks: Sequence[np.ndarray], height: float, slant: float) -> float | None:
+    """Typical unsheared width of the digits (1s left out), None without one."""
+    widths = [int(_unsheared(m, slant)[2].max()) + 1 for m in masks if m.any()]
+    wide = [w for w in widths if w >= ONE_WIDTH * height]
+    return float(np.median(wide)) if wide else None
+
+
+def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float,
+               cell: float | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Split a decimal point off a seven-segment digit it touches.
 
     Parameters
@@ -280,6 +305,9 @@ def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
         the unsheared digit.
     stroke : float
         The digits' stroke width in px.
+    cell : float, optional
+        The line's typical unsheared digit width in px: a digit carrying a point
+        at its left is wider (see POINT_EXCESS). None: not checked.
 
     Returns
     -------
@@ -296,11 +324,9 @@ def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
     (4, False)
     """
     rows = mask.shape[0]
-    rr, cc = np.nonzero(mask)
-    if not len(rr):
+    if not mask.any():
         return None
-    x = cc - np.floor(slant * (rows - 1 - rr) + 0.5).astype(np.int64)  # unsheared columns
-    x -= x.min()
+    rr, cc, x = _unsheared(mask, slant)
     width = int(x.max()) + 1
     highest = np.full(width, rows)
     np.minimum.at(highest, x, rr)
@@ -318,8 +344,10 @@ def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float
         point[rr[on], cc[on]] = True
         prow = np.flatnonzero(point.any(axis=1))
         tall = int(prow[-1] - prow[0]) + 1
+        wider = side == 1 or cell is None or width - cell >= POINT_EXCESS * run or (
+            width - run < NARROW_CELL * cell)
         if (DOT_STROKES * stroke <= min(run, tall) and run <= POINT_MAX_WIDTH * height
-                and width - run >= stroke):
+                and width - run >= stroke and wider):
             return mask & ~point, point
     return None
 
@@ -340,9 +368,10 @@ def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
     """Split decimal points off the seven-segment digits they touch (see peel_point)."""
     digits = [p for p in pieces if p.box.height >= DIGIT_HEIGHT * height]
     stroke = _stroke(digits)
+    cell = _cell([p.mask for p in digits], height, slant)
     out = []
     for p in pieces:
-        split = (peel_point(p.mask, height=height, slant=slant, stroke=stroke)
+        split = (peel_point(p.mask, height=height, slant=slant, stroke=stroke, cell=cell)
                  if p.box.height >= DIGIT_HEIGHT * height else None)
         if split is None:
             out.append(p)
@@ -352,14 +381,18 @@ def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
     return out
 
 
-def without_points(masks: Sequence[np.ndarray], *, height: float, slant: float
-                   ) -> list[np.ndarray]:
-    """The seven-segment digits' masks with any touching decimal point split off."""
+def without_points(masks: Sequence[np.ndarray], *, height: float, slant: float,
+                   cell: float | None = None) -> list[np.ndarray]:
+    """The seven-segment digits' masks with any touching decimal point split off.
+
+    ``cell`` is the line's typical unsheared digit width (default: that of ``masks``).
+    """
     pieces = [_Piece(Region(Box(0, 0, *m.shape), ()), m, 0.0) for m in masks]
     stroke = _stroke(pieces)
+    cell = _cell(masks, height, slant) if cell is None else cell
     out = []
     for m in masks:
-        split = peel_point(m, height=height, slant=slant, stroke=stroke)
+        split = peel_point(m, height=height, slant=slant, stroke=stroke, cell=cell)
         if split is None:
             out.append(m)
             continue

@@ -330,7 +330,7 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
         for k, m in enumerate(masks):
             fit = sevenseg.decode(m, height=height, cell_width=cell).fit
             if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
-                peeled = without_points([m], height=full, slant=0.0)[0]
+                peeled = without_points([m], height=full, slant=0.0, cell=cell)[0]
                 if peeled is not m:
                     fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
             if k == 0 and fit < SEVEN_PRECHECK:

@@ -197,3 +197,27 @@ def test_a_bottom_bar_sticking_out_left_is_no_point_before_the_digit() -> None:
     three[H - 4:, 13:] = False
     assert peel_point(three, height=H, slant=0.0, stroke=4) is not None
     assert peel_point(three, height=H, slant=0.0, stroke=4, cell=16.0) is None
+
+
+def _seven_cell(m: np.ndarray, left: int, lit: str, shear: float, w: int = 24, t: int = 4
+                ) -> None:
+    """Paint the bars of ``lit`` into the H x w cell at ``left``, sheared to the right."""
+    mid, inner = H // 2, slice(t + 1, w - t - 1)
+    bars = {"a": (slice(0, t), inner), "g": (slice(mid - t // 2, mid + t // 2), inner),
+            "d": (slice(H - t, H), inner), "f": (slice(1, mid - 1), slice(0, t)),
+            "b": (slice(1, mid - 1), slice(w - t, w)), "e": (slice(mid + 1, H - 1), slice(0, t)),
+            "c": (slice(mid + 1, H - 1), slice(w - t, w))}
+    cell = np.zeros((H, w), bool)
+    for seg in lit:
+        cell[bars[seg]] = True
+    rr, cc = np.nonzero(cell)
+    m[TOP + rr, left + cc + np.round(shear * (H - 1 - rr)).astype(int)] = True
+
+
+def test_seven_segment_minus_is_spaced_by_its_cell() -> None:
+    # italic cells "88-8": the minus is the middle bar alone, which ends a
+    # stroke short of its cell's right edge and, on a slant, lower on the lean
+    m = _line(200)
+    for k, lit in enumerate(["abcdefg", "abcdefg", "g", "abcdefg"]):
+        _seven_cell(m, 4 + 30 * k, lit, 0.2)
+    assert _text(_arrange_seven(m, slant=0.2)) == "00-0"

@@ -268,6 +268,19 @@ def _baseline(digits: list[Box], baseline: float) -> Callable[[float], float]:
     return lambda col: offset + slope * col
 
 
+def _sign_cells(pieces: list[_Piece], chars: list[str | None], top: float, slant: float
+                ) -> list[_Piece]:
+    """Anchor seven-segment signs at the right edge of their cell, like the digits.
+
+    A minus is the middle bar of a cell, which ends a stroke (the right upright
+    bars) short of the cell's right edge; the digits' right edges are at their
+    top, further right by the slant on an italic display.
+    """
+    stroke = _stroke([p for p, c in zip(pieces, chars, strict=True) if c is None])
+    return [_Piece(p.region, p.mask, p.anchor + stroke + slant * (p.row - top), p.row)
+            if (c or "?") in SIGNS else p for p, c in zip(pieces, chars, strict=True)]
+
+
 def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
     a, b = upper.box, lower.box
     shift = abs((a.left + a.right) - (b.left + b.right)) / 2
@@ -486,6 +499,8 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     placed = [p for p, *_ in kept]
     if not seven_segment:
         placed = _upright(placed, [t.char is None for t in tokens], (top + baseline) / 2)
+    elif any((t.char or "?") in SIGNS for t in tokens):
+        placed = _sign_cells(placed, [t.char for t in tokens], top, slant or 0.0)
     tokens = _spaces(tokens, placed, height, seven_segment)
     return LineLayout(tuple(tokens), height, top, baseline, len(pieces) - len(tokens))
 

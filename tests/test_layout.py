@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from topodigit.layout import LineLayout, arrange, peel_point
+from topodigit.cells import peel_point
+from topodigit.layout import LineLayout, arrange
 from topodigit.segment import segment
 
 H = 30  # digit height of the drawings

@@ -31,9 +31,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
+from topodigit.cells import (
+    DOT_STROKES,
+    FULL_HEIGHT,
+    cell_width,
+    peel_point,
+    seven_metrics,
+    stroke_width,
+)
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 
@@ -48,9 +55,8 @@ MARK_HEIGHT = 0.55
 #: A mark's bottom this far above the baseline (H) still sits on it (OCR-A's
 #: period is raised by 0.17 H) ...
 BASELINE_ABOVE = 0.27
-#: ... and is at least this many digit strokes wide and tall (fonts measured:
-#: 0.9-3.4), unlike a speck of dirt ...
-DOT_STROKES = 0.6
+#: ... and is at least DOT_STROKES digit strokes wide and tall (see
+#: topodigit.cells), unlike a speck of dirt ...
 #: ... and a comma reaches at least this far below it; a period does not.
 COMMA_DESCENT = 0.07
 #: A mark that does not reach below the baseline is still a comma when it is
@@ -87,30 +93,6 @@ SIGNS = "+-"
 #: and the largest pitch believed (H); fonts measured span 0.73-0.92 H.
 DEFAULT_PITCH = 0.8
 MAX_PITCH = 0.95
-#: Seven-segment lines: a 1, 4 or 7 lacks the top or bottom bar, so the line's
-#: height, top line and baseline come from the glyphs at least this share of
-#: the tallest digit's height (the full cells).
-FULL_HEIGHT = 0.9
-#: A decimal point touching a seven-segment digit (small sizes, blur, italics:
-#: it sits in the gap after the digit, at the baseline) is the ink beside the
-#: digit's bars, upright: columns at the cell's right (or, for the point before
-#: a digit, left) edge whose ink lies within this share of the line height above
-#: the baseline (DSEG7's point is 0.1-0.15 H, its bars reach 0.5 H) ...
-POINT_BAND = 0.25
-#: ... at least DOT_STROKES strokes wide and tall, no wider than this share of H,
-#: and leaving a digit at least a stroke wide (the bar of a 1) ...
-POINT_MAX_WIDTH = 0.3
-#: A point at a digit's left (after the previous digit) must also make the digit
-#: wider than the line's typical cell by at least this share of the point: an
-#: italic digit unsheared by a slightly too small slant (small sizes) has the
-#: end of its bottom bar sticking out there; unless what is left is a 1,
-#: narrower than NARROW_CELL cells. (A slant too small only tilts the digit's
-#: top further right, so the right side needs no such check.)
-POINT_EXCESS = 0.5
-NARROW_CELL = 0.5
-#: The typical cell leaves out 1s: digits narrower than this share of H (a
-#: seven-segment 1 is one bar, 0.1-0.2 H; the other digits 0.5-0.65 H).
-ONE_WIDTH = 0.35
 #: Shears tried (columns per row, + leans right going down) when uprighting italics:
 #: upright first, then by increasing size, so ties keep the smaller slant.
 SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
@@ -226,17 +208,6 @@ def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
     return "speck", ""
 
 
-def _stroke(pieces: list[_Piece]) -> float:
-    """Stroke width of the digits: twice their ink area over their outline length."""
-    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
-    area = outline = 0
-    for p in pieces:
-        m = np.pad(p.mask, 1).astype(np.uint8)
-        area += int(m.sum())
-        outline += int(m.sum()) - int(cv2.erode(m, cross).sum())
-    return 2.0 * area / outline if outline else 0.0
-
-
 def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str | None:
     """'.' or ',' for a mark on the baseline, None for a speck or one elsewhere."""
     b = p.box
@@ -276,7 +247,7 @@ def _sign_cells(pieces: list[_Piece], chars: list[str | None], top: float, slant
     bars) short of the cell's right edge; the digits' right edges are at their
     top, further right by the slant on an italic display.
     """
-    stroke = _stroke([p for p, c in zip(pieces, chars, strict=True) if c is None])
+    stroke = stroke_width([p.mask for p, c in zip(pieces, chars, strict=True) if c is None])
     return [_Piece(p.region, p.mask, p.anchor + stroke + slant * (p.row - top), p.row)
             if (c or "?") in SIGNS else p for p, c in zip(pieces, chars, strict=True)]
 
@@ -287,82 +258,6 @@ def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
     mid = ((a.top + a.bottom) / 2 - top) / height
     return (shift <= COLON_SHIFT * height and a.bottom <= b.top
             and MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] - 0.2)
-
-
-def _unsheared(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns and unsheared columns (from 0) of a glyph's ink."""
-    rr, cc = np.nonzero(mask)
-    x = cc - np.floor(slant * (mask.shape[0] - 1 - rr) + 0.5).astype(np.int64)
-    return rr, cc, x - x.min()
-
-
-def _cell(masks: Sequence[np.ndarray], height: float, slant: float) -> float | None:
-    """Typical unsheared width of the digits (1s left out), None without one."""
-    widths = [int(_unsheared(m, slant)[2].max()) + 1 for m in masks if m.any()]
-    wide = [w for w in widths if w >= ONE_WIDTH * height]
-    return float(np.median(wide)) if wide else None
-
-
-def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float,
-               cell: float | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """Split a decimal point off a seven-segment digit it touches.
-
-    Parameters
-    ----------
-    mask : ndarray of bool
-        The digit's ink, cropped to its box (bottom row on the baseline).
-    height : float
-        The line's digit height in px.
-    slant : float
-        The line's italic shear (dx per row going up): the point is sought beside
-        the unsheared digit.
-    stroke : float
-        The digits' stroke width in px.
-    cell : float, optional
-        The line's typical unsheared digit width in px: a digit carrying a point
-        at its left is wider (see POINT_EXCESS). None: not checked.
-
-    Returns
-    -------
-    (digit, point) : pair of ndarray of bool, or None
-        Both of ``mask``'s shape; None when no point touches the digit.
-
-    Examples
-    --------
-    >>> m = np.zeros((10, 8), bool)
-    >>> m[:, 0:2] = m[:, 4:6] = m[0:2, 0:6] = m[8:10, 0:6] = True  # a 0
-    >>> m[8:10, 6:8] = True  # its point, joined
-    >>> digit, point = peel_point(m, height=10, slant=0.0, stroke=2)
-    >>> int(point.sum()), bool(digit[:, 6:].any())
-    (4, False)
-    """
-    rows = mask.shape[0]
-    if not mask.any():
-        return None
-    rr, cc, x = _unsheared(mask, slant)
-    width = int(x.max()) + 1
-    highest = np.full(width, rows)
-    np.minimum.at(highest, x, rr)
-    low = highest >= rows - POINT_BAND * height  # columns inked only near the baseline
-    for side in (1, -1):  # the point after the digit, then the one before it
-        edge = highest[::-side]  # from that side inwards
-        run = int(np.argmin(low[::-side])) if not low.all() else 0
-        if not run:
-            continue
-        # the point's top is that of its outer half; ink above it in those columns
-        # is the digit's (the bevelled end of a bar reaching down to the baseline)
-        top = int(edge[:(run + 1) // 2].min()) - 1
-        on = (x >= width - run if side == 1 else x < run) & (rr >= top)
-        point = np.zeros_like(mask)
-        point[rr[on], cc[on]] = True
-        prow = np.flatnonzero(point.any(axis=1))
-        tall = int(prow[-1] - prow[0]) + 1
-        wider = side == 1 or cell is None or width - cell >= POINT_EXCESS * run or (
-            width - run < NARROW_CELL * cell)
-        if (DOT_STROKES * stroke <= min(run, tall) and run <= POINT_MAX_WIDTH * height
-                and width - run >= stroke and wider):
-            return mask & ~point, point
-    return None
 
 
 def _crop(piece: _Piece, own: np.ndarray, right_anchor: bool) -> _Piece:
@@ -378,10 +273,10 @@ def _crop(piece: _Piece, own: np.ndarray, right_anchor: bool) -> _Piece:
 
 
 def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
-    """Split decimal points off the seven-segment digits they touch (see peel_point)."""
+    """Split decimal points off the seven-segment digits they touch (see cells.peel_point)."""
     digits = [p for p in pieces if p.box.height >= DIGIT_HEIGHT * height]
-    stroke = _stroke(digits)
-    cell = _cell([p.mask for p in digits], height, slant)
+    stroke = stroke_width([p.mask for p in digits])
+    cell = cell_width([p.mask for p in digits], height, slant)
     out = []
     for p in pieces:
         split = (peel_point(p.mask, height=height, slant=slant, stroke=stroke, cell=cell)
@@ -392,40 +287,6 @@ def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
         digit, point = (_crop(p, part, True) for part in split)
         out.extend(sorted([digit, point], key=lambda q: q.box.left))
     return out
-
-
-def without_points(masks: Sequence[np.ndarray], *, height: float, slant: float,
-                   cell: float | None = None) -> list[np.ndarray]:
-    """The seven-segment digits' masks with any touching decimal point split off.
-
-    ``cell`` is the line's typical unsheared digit width (default: that of ``masks``).
-    """
-    pieces = [_Piece(Region(Box(0, 0, *m.shape), ()), m, 0.0) for m in masks]
-    stroke = _stroke(pieces)
-    cell = _cell(masks, height, slant) if cell is None else cell
-    out = []
-    for m in masks:
-        split = peel_point(m, height=height, slant=slant, stroke=stroke, cell=cell)
-        if split is None:
-            out.append(m)
-            continue
-        rows, cols = np.flatnonzero(split[0].any(axis=1)), np.flatnonzero(split[0].any(axis=0))
-        out.append(split[0][rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
-    return out
-
-
-def full_height(boxes: Sequence[Box]) -> float:
-    """Digit height of a seven-segment line: that of its full cells (see FULL_HEIGHT)."""
-    return _seven_metrics(list(boxes), line_height(list(boxes)))[0]
-
-
-def _seven_metrics(boxes: list[Box], height: float) -> tuple[float, float, float]:
-    """Height, top line and baseline of a seven-segment line, from its full cells."""
-    tall = [b for b in boxes if b.height >= TALL_SHARE * height]
-    full = [b for b in tall if b.height >= FULL_HEIGHT * max(t.height for t in tall)]
-    top = float(np.median([b.top for b in full]))
-    baseline = float(np.median([b.bottom for b in full]))
-    return baseline - top, top, baseline
 
 
 def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False,
@@ -444,7 +305,7 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
         from its full cells (a 1, 4 or 7 lacks the top or bottom bar).
     slant : float, optional
         The seven-segment line's italic shear: decimal points touching its
-        digits are split off (see :func:`peel_point`).
+        digits are split off (see :func:`topodigit.cells.peel_point`).
 
     Returns
     -------
@@ -457,15 +318,15 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     top = float(np.median([b.top for b in tall]))
     baseline = float(np.median([b.bottom for b in tall]))
     if seven_segment:
-        height, top, baseline = _seven_metrics(boxes, height)
+        height, top, baseline = seven_metrics(boxes, height)
         if slant is not None:
             pieces = _peel(pieces, height, slant)
     kinds = [_kind(p, height, top) for p in pieces]
     digit = [k == "digit" for k, _ in kinds]
     marks = "mark" in {k for k, _ in kinds}
-    stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if marks else 0.0
-    base_at = _baseline([p.box for p, d in zip(pieces, digit, strict=True) if d],
-                        baseline) if marks else None
+    digits = [p for p, d in zip(pieces, digit, strict=True) if d]
+    stroke = stroke_width([p.mask for p in digits]) if marks else 0.0
+    base_at = _baseline([p.box for p in digits], baseline) if marks else None
     kept: list[tuple[_Piece, str | None, str, str]] = []  # piece, char, rule, reason
     i = 0
     while i < len(pieces):
@@ -527,4 +388,4 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     return out
 
 
-__all__ = ["LineLayout", "Token", "arrange", "full_height", "peel_point", "without_points"]
+__all__ = ["LineLayout", "Token", "arrange"]

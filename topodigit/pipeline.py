@@ -22,10 +22,11 @@ import numpy as np
 
 from topodigit import cuts, fallback, knn, rules, sevenseg, topology
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
+from topodigit.cells import full_height, without_points
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
-from topodigit.layout import Token, arrange, full_height, without_points
+from topodigit.layout import Token, arrange
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import shrink, unscale_box
 from topodigit.segment import MAX_COMPONENTS, Region, region_mask, segment
@@ -317,7 +318,7 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
 
     A line is print with ``font="print"``, or with ``"auto"`` when its segments
     neither came apart nor fit the seven-segment pattern closely (decimal points
-    touching its digits split off, see :func:`topodigit.layout.without_points`).
+    touching its digits split off, see :func:`topodigit.cells.without_points`).
     """
     digits = [t.region for t in tokens if t.char is None]
     if cfg.font == "print" or not digits or (not seven and len(digits) < SEVEN_MIN_DIGITS):

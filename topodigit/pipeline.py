@@ -94,8 +94,9 @@ class ReaderConfig:
         Straighten lines tilted by up to 6 degrees before reading.
     font : {"auto", "print", "seven-segment"}
         ``"auto"`` decodes a line by its lit segments when the image shows
-        separate segment bars, or when nearly all its digits fit the
-        seven-segment pattern closely; other lines are read by the rules. The
+        separate segment bars, or when nearly all its digits (at least three)
+        fit the seven-segment pattern closely, every segment lit fully or not
+        at all; other lines are read by the rules. The
         other choices force one way.
     classifier : {"hybrid", "rules", "knn"}
         ``"hybrid"``: the rules (or segment decoder), with page calibration, a

@@ -265,9 +265,11 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
                 run += 1
             group = tokens[k:k + run]
             read_pieces: list[tuple[Box, Topology | None, Verdict, np.ndarray | None]]
-            if decoded is not None:
-                read_pieces = [(t.region.box, None, decoded[t.region], t.mask) for t in group]
-            elif run > 1:
+            if decoded is not None and (run == 1 or all(decoded[t.region].fit >= SEVEN_FIT
+                                                        for t in group)):
+                read_pieces = [(t.region.box, None, decoded[t.region].verdict, t.mask)
+                               for t in group]
+            elif run > 1:  # touching glyphs whose joining ink spoils their segments
                 read_pieces = [*_read_touching([t.region for t in group], bw, seg.labels,
                                                sharp, faint, cfg)]
             else:
@@ -350,29 +352,40 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
         slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
     elif slant:
         slants.append(0.0)  # upright digits that blur or a joined point made look slanted
+    labels = [r.labels for r in digits]
+    cut = [labels.count(lab) > 1 for lab in labels]  # pieces of touching glyphs cut apart
+    if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
+        cut = [False] * len(cut)
     for s in slants:
-        if _fits(without_points(masks, height=full, slant=s), full, cell, s):
+        if _fits(without_points(masks, height=full, slant=s), full, cell, s, cut):
             return s
     return None
 
 
-def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float) -> bool:
-    """All but a tenth of a line's digits fit the seven-segment pattern at ``slant``."""
+def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
+          cut: list[bool]) -> bool:
+    """All but a tenth of a line's digits fit the seven-segment pattern at ``slant``.
+
+    Pieces of touching glyphs cut apart (``cut``) carry the ink that joined them
+    (a blot, a bridge): their misfits do not count, and they are read with it cut
+    out when they misfit (see _read_lines).
+    """
     allowed_misfits = len(masks) // 10
-    for m in masks:
+    for m, excused in zip(masks, cut, strict=True):
         r = sevenseg.decode(m, height=height, cell_width=cell, slant=slant)
-        if r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP:
+        if not excused and (r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP):
             allowed_misfits -= 1
             if allowed_misfits < 0:
                 return False
     return True
 
 
-def _decode_digits(tokens: list[Token], height: float, slant: float) -> dict[Region, Verdict]:
-    """Segment verdicts of a seven-segment line's digits, keyed by region."""
+def _decode_digits(tokens: list[Token], height: float, slant: float
+                   ) -> dict[Region, sevenseg.SegmentReading]:
+    """Segment readings of a seven-segment line's digits, keyed by region."""
     digits = [t for t in tokens if t.char is None]
     cell = _cell_width([t.region.box for t in digits], height)
-    return {t.region: sevenseg.decode(t.mask, height=height, cell_width=cell, slant=slant).verdict
+    return {t.region: sevenseg.decode(t.mask, height=height, cell_width=cell, slant=slant)
             for t in digits}
 
 

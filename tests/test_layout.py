@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from topodigit.cells import peel_point
 from topodigit.layout import LineLayout, arrange
 from topodigit.segment import segment
 
@@ -116,3 +117,108 @@ def test_space_before_a_sign_shows_as_a_longer_step_on_that_side() -> None:
     m[TOP + 13:TOP + 17, 60:70] = True  # "-" after a space
     _digits(m, [76, 96])
     assert _text(_arrange(m)) == "00 -00"
+
+
+def _arrange_seven(m: np.ndarray, slant: float | None = 0.0) -> LineLayout:
+    seg = segment(m)
+    assert len(seg.lines) == 1
+    return arrange(seg.lines[0], seg.labels, seven_segment=True, slant=slant)
+
+
+def test_point_touching_a_seven_segment_digit_is_split_off() -> None:
+    m = _line()
+    _digits(m, [4, 24, 50])
+    m[TOP + H - 5:TOP + H, 40:45] = True  # touches the second digit's right bar
+    assert _text(_arrange_seven(m)) == "00.0"
+    assert _text(_arrange_seven(m, slant=None)) == "000"  # without the slant, no split
+    lay = _arrange_seven(m)
+    assert lay.tokens[1].region.box.right == 40 and lay.tokens[2].rule == "decimal-point"
+
+
+def test_point_touching_the_next_digit_is_split_off_before_it() -> None:
+    m = _line()
+    _digits(m, [4, 30, 50])
+    m[TOP + H - 5:TOP + H, 25:30] = True  # touches the second digit's left bar
+    assert _text(_arrange_seven(m)) == "0.00"
+
+
+def test_point_under_an_italic_digit_is_found_upright() -> None:
+    # an italic 0 (shear 0.2) whose top overhangs its point: the point's columns
+    # hold the digit's upper right too, until the digit is unsheared
+    glyph = np.zeros((H, 30), bool)
+    for r in range(H):
+        shift = round(0.2 * (H - 1 - r))
+        glyph[r, shift:shift + 16] = True
+        if 4 <= r < H - 4:
+            glyph[r, shift + 4:shift + 12] = False
+    glyph[H - 5:, 16:21] = True
+    assert peel_point(glyph, height=H, slant=0.0, stroke=4) is None
+    split = peel_point(glyph, height=H, slant=0.2, stroke=4)
+    assert split is not None
+    digit, point = split
+    rows, cols = np.nonzero(point)
+    assert rows.min() >= H - 5 and cols.min() >= 16 and int(point.sum()) >= 20
+    assert not digit[H - 5:, 18:].any() and (digit | point).sum() == glyph.sum()
+
+
+def test_a_bar_reaching_the_baseline_is_no_point() -> None:
+    two = np.zeros((H, 16), bool)  # a seven-segment 2: a, b, g, e, d
+    two[:4, 2:14] = two[H // 2 - 2:H // 2 + 2, 2:14] = two[H - 4:, 2:14] = True
+    two[1:H // 2, 12:16] = two[H // 2:H - 1, 0:4] = True
+    assert peel_point(two, height=H, slant=0.0, stroke=4) is None
+    assert peel_point(np.ones((H, 4), bool), height=H, slant=0.0, stroke=4) is None
+
+
+def test_seven_segment_line_height_comes_from_full_cells() -> None:
+    m = _line()
+    for left in (4, 44, 64):  # three 1s: no top or bottom bar, short at both ends
+        m[TOP + 3:TOP + H - 3, left + 12:left + 16] = True
+    _digits(m, [24])
+    lay = _arrange_seven(m)
+    assert (lay.height, lay.top, lay.baseline) == (H, TOP, TOP + H)
+    assert _arrange(m).height == H - 6  # printed lines: the median glyph
+
+
+def test_point_on_a_tilted_line_is_not_a_comma() -> None:
+    m = _line(240)
+    for k in range(8):  # the line falls one pixel per digit
+        left, drop = 4 + 24 * k, k
+        m[TOP + drop:TOP + drop + H, left:left + 16] = True
+        m[TOP + drop + 4:TOP + drop + H - 4, left + 4:left + 12] = False
+    m[TOP + H + 6 - 5:TOP + H + 6, 165:170] = True  # on the baseline between digits 7 and 8
+    assert _text(_arrange(m)) == "0000000.0"
+
+
+def test_a_bottom_bar_sticking_out_left_is_no_point_before_the_digit() -> None:
+    # an italic 3 unsheared by too small a slant: its bottom bar's end sticks out
+    # at the lower left, but the digit is no wider than the line's other cells
+    three = np.zeros((H, 16), bool)
+    three[:4, 3:16] = three[H // 2 - 2:H // 2 + 2, 3:16] = three[H - 4:, 0:13] = True
+    three[:, 12:16] = True
+    three[H - 4:, 13:] = False
+    assert peel_point(three, height=H, slant=0.0, stroke=4) is not None
+    assert peel_point(three, height=H, slant=0.0, stroke=4, cell=16.0) is None
+
+
+def _seven_cell(m: np.ndarray, left: int, lit: str, shear: float, w: int = 24, t: int = 4
+                ) -> None:
+    """Paint the bars of ``lit`` into the H x w cell at ``left``, sheared to the right."""
+    mid, inner = H // 2, slice(t + 1, w - t - 1)
+    bars = {"a": (slice(0, t), inner), "g": (slice(mid - t // 2, mid + t // 2), inner),
+            "d": (slice(H - t, H), inner), "f": (slice(1, mid - 1), slice(0, t)),
+            "b": (slice(1, mid - 1), slice(w - t, w)), "e": (slice(mid + 1, H - 1), slice(0, t)),
+            "c": (slice(mid + 1, H - 1), slice(w - t, w))}
+    cell = np.zeros((H, w), bool)
+    for seg in lit:
+        cell[bars[seg]] = True
+    rr, cc = np.nonzero(cell)
+    m[TOP + rr, left + cc + np.round(shear * (H - 1 - rr)).astype(int)] = True
+
+
+def test_seven_segment_minus_is_spaced_by_its_cell() -> None:
+    # italic cells "88-8": the minus is the middle bar alone, which ends a
+    # stroke short of its cell's right edge and, on a slant, lower on the lean
+    m = _line(200)
+    for k, lit in enumerate(["abcdefg", "abcdefg", "g", "abcdefg"]):
+        _seven_cell(m, 4 + 30 * k, lit, 0.2)
+    assert _text(_arrange_seven(m, slant=0.2)) == "00-0"

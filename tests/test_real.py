@@ -20,9 +20,9 @@ REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 MANIFEST = json.loads((REAL / "manifest.json").read_text())
 
 #: Character accuracy floors per condition (print fonts and seven-segment together).
-#: touching (1-2 pairs joined) measured 89.85 %, crowded (whole line crowded) 89.63 %.
-FLOORS = {"touching": 0.89, "crowded": 0.89, "lcd": 0.90}
-DEFAULT_FLOOR = 0.98
+#: touching (1-2 pairs joined) and crowded (whole line crowded) are the hard ones.
+FLOORS = {"touching": 0.94, "crowded": 0.91, "lcd": 0.98}
+DEFAULT_FLOOR = 0.99
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +52,10 @@ def test_punctuation_lines_read_exactly(readings: list[tuple[dict, topodigit.Rea
 def test_seven_segment_is_decoded_by_segments(
         readings: list[tuple[dict, topodigit.Reading]]) -> None:
     seven = [(i, r) for i, r in readings if i["seven_segment"] and i["height"] >= 48]
-    # segments drawn apart (blur can join them again)
-    apart = [r for i, r in seven if i["height"] == 96 and i["condition"] != "blur"]
+    # segments drawn apart (blur can join them again; touching or crowded digits whose
+    # joining ink spoils their segments are read with it cut out, by the rules)
+    apart = [r for i, r in seven
+             if i["height"] == 96 and i["condition"] not in ("blur", "touching", "crowded")]
     assert apart
     methods = [g.method for r in apart for g in r.glyphs if g.char.isdigit()]
     assert "rule" not in methods  # the KNN fallback may settle what segments could not
@@ -61,6 +63,21 @@ def test_seven_segment_is_decoded_by_segments(
     ok = sum(score(r.text, i["text"])[0] for i, r in seven)
     total = sum(score(r.text, i["text"])[1] for i, r in seven)
     assert ok / total >= 0.95, f"{ok}/{total}"
+
+
+def test_seven_segment_punctuation_and_spaces_apart_from_touching_glyphs(
+        readings: list[tuple[dict, topodigit.Reading]]) -> None:
+    # decimal points joined to a digit, commas vs points, spaces on italic lines
+    seven = [(i, r) for i, r in readings
+             if i["seven_segment"] and i["condition"] not in ("touching", "crowded")]
+    ok = sum(score(r.text, i["text"])[0] for i, r in seven)
+    total = sum(score(r.text, i["text"])[1] for i, r in seven)
+    assert ok / total >= 0.99, f"{ok}/{total}"
+    punct = [(i, r) for i, r in seven if i["kind"] == "punct"]
+    exact = sum(r.text == i["text"] for i, r in punct)
+    assert exact / len(punct) >= 0.97, f"{exact}/{len(punct)}"
+    digits = [(i, r) for i, r in seven if i["kind"] == "digits"]
+    assert all(" " not in r.text for _, r in digits)  # no spurious spaces
 
 
 def test_forcing_print_turns_segment_decoding_off() -> None:
@@ -72,3 +89,14 @@ def test_forcing_print_turns_segment_decoding_off() -> None:
 def test_bad_font_choice_is_a_typed_error() -> None:
     with pytest.raises(topodigit.BadArgumentError, match="font"):
         topodigit.ReaderConfig(font="lcd")
+
+
+def test_touching_pieces_do_not_veto_a_seven_segment_line(
+        readings: list[tuple[dict, topodigit.Reading]]) -> None:
+    # a blot joins two small italic digits: the pieces cut apart misfit the bars,
+    # but the line's other digits are segments, so it is spaced by cells (no
+    # space before the 1 at the right of its cell)
+    reading = next(r for i, r in readings
+                   if i["path"] == "touching/dseg7-classic-italic-18-digits.png")
+    assert " " not in reading.text
+    assert sum(g.method == "segments" for g in reading.glyphs) >= 8

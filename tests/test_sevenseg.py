@@ -144,3 +144,24 @@ def test_bad_masks_raise(bad: np.ndarray) -> None:
 def test_bad_options_raise(kwargs: dict[str, float]) -> None:
     with pytest.raises(BadArgumentError, match=next(iter(kwargs))):
         sevenseg.decode(draw("bc"), **kwargs)
+
+
+def test_bars_with_ragged_edges_still_fit() -> None:
+    # thresholded anti-aliased (or unsheared italic) bars: every other row of the
+    # upright bars one pixel thicker on the outside, still a seven-segment 8
+    glyph = np.pad(draw("abcdefg", t=3), ((0, 0), (1, 1)))
+    rows = np.arange(0, H, 2)
+    glyph[rows, 0] = glyph[rows, 1]
+    glyph[rows, -1] = glyph[rows, -2]
+    r = sevenseg.decode(glyph, height=H, cell_width=W + 2)
+    assert r.verdict.char == "8"
+    assert r.fit >= 0.93  # pipeline.SEVEN_FIT
+
+
+def test_crispness_is_full_for_drawn_segments_and_lower_for_a_tail() -> None:
+    assert sevenseg.decode(draw("abcdfg"), height=H, cell_width=W).crisp == 1.0
+    tailed = draw("abcdfg")  # a 9 whose tail curls into the lower-left zone part-way
+    tailed[H // 2 + GAP:H // 2 + 8, 0:T] = True
+    r = sevenseg.decode(tailed, height=H, cell_width=W)
+    assert r.crisp < 0.85  # pipeline.SEVEN_CRISP
+    assert sevenseg.crispness({"a": 1.0, "b": 0.0, "c": 0.3}) == 0.7

@@ -28,12 +28,19 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
+from topodigit.cells import (
+    DOT_STROKES,
+    FULL_HEIGHT,
+    cell_width,
+    peel_point,
+    seven_metrics,
+    stroke_width,
+)
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 
@@ -48,9 +55,8 @@ MARK_HEIGHT = 0.55
 #: A mark's bottom this far above the baseline (H) still sits on it (OCR-A's
 #: period is raised by 0.17 H) ...
 BASELINE_ABOVE = 0.27
-#: ... and is at least this many digit strokes wide and tall (fonts measured:
-#: 0.9-3.4), unlike a speck of dirt ...
-DOT_STROKES = 0.6
+#: ... and is at least DOT_STROKES digit strokes wide and tall (see
+#: topodigit.cells), unlike a speck of dirt ...
 #: ... and a comma reaches at least this far below it; a period does not.
 COMMA_DESCENT = 0.07
 #: A mark that does not reach below the baseline is still a comma when it is
@@ -202,17 +208,6 @@ def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
     return "speck", ""
 
 
-def _stroke(pieces: list[_Piece]) -> float:
-    """Stroke width of the digits: twice their ink area over their outline length."""
-    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
-    area = outline = 0
-    for p in pieces:
-        m = np.pad(p.mask, 1).astype(np.uint8)
-        area += int(m.sum())
-        outline += int(m.sum()) - int(cv2.erode(m, cross).sum())
-    return 2.0 * area / outline if outline else 0.0
-
-
 def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str | None:
     """'.' or ',' for a mark on the baseline, None for a speck or one elsewhere."""
     b = p.box
@@ -223,6 +218,40 @@ def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str 
     return "," if b.bottom - baseline >= COMMA_DESCENT * height or hooked else "."
 
 
+def _baseline(digits: list[Box], baseline: float) -> Callable[[float], float]:
+    """The baseline at a column: a line through the bottoms of the full digits.
+
+    A line tilted by less than deskewing undoes (or left by an imprecise
+    deskew) drifts by a good share of a comma's descent along its length. The
+    slope is the median of the slopes between full digits' bottoms (Theil-Sen),
+    0 on an untilted line where most digits share the bottom row; without two
+    full digits the baseline is flat.
+    """
+    full = [b for b in digits if b.height >= FULL_HEIGHT * max(d.height for d in digits)]
+    x = np.array([(b.left + b.right) / 2 for b in full])
+    y = np.array([b.bottom for b in full], float)
+    i, j = np.triu_indices(len(full), 1)
+    apart = x[j] - x[i] > 0
+    if not apart.any():
+        return lambda col: baseline
+    slope = float(np.median((y[j] - y[i])[apart] / (x[j] - x[i])[apart]))
+    offset = float(np.median(y - slope * x))
+    return lambda col: offset + slope * col
+
+
+def _sign_cells(pieces: list[_Piece], chars: list[str | None], top: float, slant: float
+                ) -> list[_Piece]:
+    """Anchor seven-segment signs at the right edge of their cell, like the digits.
+
+    A minus is the middle bar of a cell, which ends a stroke (the right upright
+    bars) short of the cell's right edge; the digits' right edges are at their
+    top, further right by the slant on an italic display.
+    """
+    stroke = stroke_width([p.mask for p, c in zip(pieces, chars, strict=True) if c is None])
+    return [_Piece(p.region, p.mask, p.anchor + stroke + slant * (p.row - top), p.row)
+            if (c or "?") in SIGNS else p for p, c in zip(pieces, chars, strict=True)]
+
+
 def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
     a, b = upper.box, lower.box
     shift = abs((a.left + a.right) - (b.left + b.right)) / 2
@@ -231,8 +260,37 @@ def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
             and MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] - 0.2)
 
 
+def _crop(piece: _Piece, own: np.ndarray, right_anchor: bool) -> _Piece:
+    """The piece made of the ``own`` part (same shape as its mask) of its ink."""
+    b = piece.box
+    rows, cols = np.flatnonzero(own.any(axis=1)), np.flatnonzero(own.any(axis=0))
+    box = Box(b.top + int(rows[0]), b.left + int(cols[0]), b.top + int(rows[-1]) + 1,
+              b.left + int(cols[-1]) + 1)
+    mask = own[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    rr, cc = np.nonzero(mask)
+    anchor = float(box.right) if right_anchor else box.left + int(cc.sum()) / len(cc) + 0.5
+    return _Piece(Region(box, piece.region.labels), mask, anchor, box.top + int(rr.sum()) / len(rr))
+
+
+def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
+    """Split decimal points off the seven-segment digits they touch (see cells.peel_point)."""
+    digits = [p for p in pieces if p.box.height >= DIGIT_HEIGHT * height]
+    stroke = stroke_width([p.mask for p in digits])
+    cell = cell_width([p.mask for p in digits], height, slant)
+    out = []
+    for p in pieces:
+        split = (peel_point(p.mask, height=height, slant=slant, stroke=stroke, cell=cell)
+                 if p.box.height >= DIGIT_HEIGHT * height else None)
+        if split is None:
+            out.append(p)
+            continue
+        digit, point = (_crop(p, part, True) for part in split)
+        out.extend(sorted([digit, point], key=lambda q: q.box.left))
+    return out
+
+
 def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool = False,
-            joined: Collection[Region] = ()) -> LineLayout:
+            slant: float | None = None, joined: Collection[Region] = ()) -> LineLayout:
     """Sort one line's regions into digits, punctuation and specks; mark spaces.
 
     Parameters
@@ -243,7 +301,11 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
         Label image the regions refer to.
     seven_segment : bool
         Space glyphs by their right edges (a seven-segment 1 sits at the right of
-        its cell) rather than by their ink centroids.
+        its cell) rather than by their ink centroids, and take the line's height
+        from its full cells (a 1, 4 or 7 lacks the top or bottom bar).
+    slant : float, optional
+        The seven-segment line's italic shear: decimal points touching its
+        digits are split off (see :func:`topodigit.cells.peel_point`).
     joined : collection of Region
         Glyphs cut from the one before them (they touched): no space before
         them, and their step from it, squeezed, does not count in the pitch.
@@ -258,10 +320,16 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     tall = [b for b in boxes if b.height >= TALL_SHARE * height]
     top = float(np.median([b.top for b in tall]))
     baseline = float(np.median([b.bottom for b in tall]))
+    if seven_segment:
+        height, top, baseline = seven_metrics(boxes, height)
+        if slant is not None:
+            pieces = _peel(pieces, height, slant)
     kinds = [_kind(p, height, top) for p in pieces]
     digit = [k == "digit" for k, _ in kinds]
-    stroke = _stroke([p for p, d in zip(pieces, digit, strict=True) if d]) if (
-        "mark" in {k for k, _ in kinds}) else 0.0
+    marks = "mark" in {k for k, _ in kinds}
+    digits = [p for p, d in zip(pieces, digit, strict=True) if d]
+    stroke = stroke_width([p.mask for p in digits]) if marks else 0.0
+    base_at = _baseline([p.box for p in digits], baseline) if marks else None
     kept: list[tuple[_Piece, str | None, str, str]] = []  # piece, char, rule, reason
     i = 0
     while i < len(pieces):
@@ -284,7 +352,8 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
                     kept.append((p, ":", "colon", "two dots stacked, between digits"))
                 i += 2
                 continue
-            char = _mark_char(p, height, baseline, stroke)
+            assert base_at is not None
+            char = _mark_char(p, height, base_at((p.box.left + p.box.right) / 2), stroke)
             if char and left_digit and any(digit[i + 1:]):
                 rule = "decimal-point" if char == "." else "comma"
                 where = "reaching below the baseline" if char == "," else "on the baseline"
@@ -294,6 +363,8 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     placed = [p for p, *_ in kept]
     if not seven_segment:
         placed = _upright(placed, [t.char is None for t in tokens], (top + baseline) / 2)
+    elif any((t.char or "?") in SIGNS for t in tokens):
+        placed = _sign_cells(placed, [t.char for t in tokens], top, slant or 0.0)
     tokens = _spaces(tokens, placed, height, seven_segment, joined)
     return LineLayout(tuple(tokens), height, top, baseline, len(pieces) - len(tokens))
 

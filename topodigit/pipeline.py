@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ import numpy as np
 
 from topodigit import cuts, fallback, knn, rules, sevenseg, topology, touching
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
+from topodigit.cells import full_height, without_points
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
@@ -43,6 +45,11 @@ FONT_CHOICES = ("auto", "print", "seven-segment")
 #: the fixtures: print lines' 10th percentile at most 0.90, seven-segment lines'
 #: median 1.0).
 SEVEN_FIT = 0.93
+#: ... and every segment of theirs is this clearly lit or dark (the least clear
+#: level, see sevenseg.crispness): 1.0 on every seven-segment line of the
+#: fixtures, 0.5-0.75 on the printed lines whose blocky digits fit the bars as
+#: well (OCR-A bold, small bold sans), where a tail or bowl crosses a zone part-way.
+SEVEN_CRISP = 0.85
 #: ... which is not tried when the first digit, taken upright, fits worse than this.
 SEVEN_PRECHECK = 0.6
 #: ... nor when, upright, more than a tenth of the digits (at least one) fit worse
@@ -56,8 +63,13 @@ SEVEN_MIN_DIGITS = 3
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
 #: A glyph at least this share of the line's digit height wide may be touching
 #: glyphs and is cut by recognition (see topodigit.touching); the widest single
-#: digits of the measured fonts (bold, italic) are about 0.8.
+#: digits of the measured fonts (bold, italic) are about 0.8 ...
 TOUCHING_WIDTH = 0.85
+#: ... if it is also this many times as wide as the line's other (narrower)
+#: glyphs, or, with fewer than two of those, wider than this share of its height
+#: (a lone round 0 may be as wide as tall).
+TOUCHING_WIDTHS = 1.4
+TOUCHING_ALONE = 1.1
 #: A piece cut from touching glyphs drops its components smaller than this share
 #: of its largest (slivers of the neighbour the cut went through).
 SLIVER_SHARE = 0.15
@@ -99,8 +111,9 @@ class ReaderConfig:
         Straighten lines tilted by up to 6 degrees before reading.
     font : {"auto", "print", "seven-segment"}
         ``"auto"`` decodes a line by its lit segments when the image shows
-        separate segment bars, or when nearly all its digits fit the
-        seven-segment pattern closely; other lines are read by the rules. The
+        separate segment bars, or when nearly all its digits (at least three)
+        fit the seven-segment pattern closely, every segment lit fully or not
+        at all; other lines are read by the rules. The
         other choices force one way.
     classifier : {"hybrid", "rules", "knn"}
         ``"hybrid"``: the rules (or segment decoder), with page calibration, a
@@ -252,10 +265,16 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
                                                          shared=seg.labels)
         lay = arrange(regions, labels, seven_segment=seven, joined=joined)
         tokens = list(lay.tokens)
-        decoded = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
-        if decoded is not None and not seven:  # found by its fit: space it by cells
-            lay = arrange(regions, labels, seven_segment=True, joined=joined)
+        slant = _seven_segment(tokens, lay.height, bw.mask, cfg, seven)
+        decoded = None
+        if slant is not None:  # space it by cells, split touching decimal points off
+            lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
             tokens = list(lay.tokens)
+            decoded = _decode_digits(tokens, lay.height, slant)
+        # digits cut apart (by segmentation or touching): their segments may misfit
+        cut_apart = {t.region for a, b in itertools.pairwise(tokens) if a.char is None
+                     and b.char is None and a.region.labels == b.region.labels for t in (a, b)}
+        cut_apart |= {t.region for t in tokens if t.region.box in cut}
         glyphs: list[_Read] = []
         for token in tokens:
             region = token.region
@@ -263,8 +282,9 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bo
                 mark = Verdict(token.char, 1.0, "layout", token.rule, token.reason)
                 glyphs.append(_Read(region.box, None, mark, None, token.space_before))
                 continue
-            if decoded is not None:
-                topo, verdict, ink = None, decoded[region], token.mask
+            if decoded is not None and (decoded[region].fit >= SEVEN_FIT
+                                        or region not in cut_apart):
+                topo, verdict, ink = None, decoded[region].verdict, token.mask
             else:
                 measured = cut.get(region.box)
                 if measured is None:
@@ -301,25 +321,34 @@ def _decide(page: list[list[_Read]], cfg: ReaderConfig) -> list[Line]:
             for line in page]
 
 
-def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: ReaderConfig,
-                   seven: bool) -> dict[Region, Verdict] | None:
-    """Decode a line's digits by their lit segments, if it is a seven-segment line.
+def _cell_width(digits: list[Box], height: float) -> float | None:
+    """Typical width of a line's digit cells (its 1s left out), None without one."""
+    wide = [b.width for b in digits if b.width > sevenseg.ONE_MAX_WIDTH * height]
+    return float(np.median(wide)) if wide else None
 
-    Returns the verdicts keyed by digit region, or None when the line is
-    print (``font="print"``, or ``"auto"`` and its segments neither came apart
-    nor fit the seven-segment pattern closely). Segment-decoded glyphs carry
-    no :class:`Topology`.
+
+def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: ReaderConfig,
+                   seven: bool) -> float | None:
+    """The italic slant of a seven-segment line, or None when it is print.
+
+    A line is print with ``font="print"``, or with ``"auto"`` when its segments
+    neither came apart nor fit the seven-segment pattern closely (decimal points
+    touching its digits split off, see :func:`topodigit.cells.without_points`).
     """
     digits = [t.region for t in tokens if t.char is None]
     if cfg.font == "print" or not digits or (not seven and len(digits) < SEVEN_MIN_DIGITS):
         return None
     masks = [t.mask for t in tokens if t.char is None]
-    wide = [r.box.width for r in digits if r.box.width > sevenseg.ONE_MAX_WIDTH * height]
-    cell = float(np.median(wide)) if wide else None
+    cell = _cell_width([r.box for r in digits], height)
+    full = full_height([r.box for r in digits])
     if not seven:  # cheap tests before the slant search: the digits taken upright
         upright_misfits = max(1, len(digits) // 10)
         for k, m in enumerate(masks):
             fit = sevenseg.decode(m, height=height, cell_width=cell).fit
+            if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
+                peeled = without_points([m], height=full, slant=0.0, cell=cell)[0]
+                if peeled is not m:
+                    fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
             if k == 0 and fit < SEVEN_PRECHECK:
                 return None
             upright_misfits -= fit < SEVEN_UPRIGHT
@@ -328,28 +357,48 @@ def _seven_segment(tokens: list[Token], height: float, mask: np.ndarray, cfg: Re
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
+    if seven:
+        return slant
     slants = [slant]
-    if not seven and abs(slant) < min(ITALIC_SLANTS):
+    if abs(slant) < min(ITALIC_SLANTS):
         slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
+    elif slant:
+        slants.append(0.0)  # upright digits that blur or a joined point made look slanted
+    labels = [r.labels for r in digits]
+    cut = [labels.count(lab) > 1 for lab in labels]  # pieces of touching glyphs cut apart
+    if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
+        cut = [False] * len(cut)
     for s in slants:
-        reads = _decode_line(masks, height, cell, s, seven)
-        if reads is not None:
-            return {r: sr.verdict for r, sr in zip(digits, reads, strict=True)}
+        if _fits(without_points(masks, height=full, slant=s), full, cell, s, cut):
+            return s
     return None
 
 
-def _decode_line(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
-                 seven: bool) -> list[sevenseg.SegmentReading] | None:
-    """Segment readings of a line's digits, or None when too many misfit (``auto``)."""
-    allowed_misfits = len(masks) // 10  # all but a tenth must fit
-    reads = []
-    for m in masks:
-        reads.append(sevenseg.decode(m, height=height, cell_width=cell, slant=slant))
-        if not seven and reads[-1].fit < SEVEN_FIT:
+def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
+          cut: list[bool]) -> bool:
+    """All but a tenth of a line's digits fit the seven-segment pattern at ``slant``.
+
+    Pieces of touching glyphs cut apart (``cut``) carry the ink that joined them
+    (a blot, a bridge): their misfits do not count, and they are read with it cut
+    out when they misfit (see _read_lines).
+    """
+    allowed_misfits = len(masks) // 10
+    for m, excused in zip(masks, cut, strict=True):
+        r = sevenseg.decode(m, height=height, cell_width=cell, slant=slant)
+        if not excused and (r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP):
             allowed_misfits -= 1
             if allowed_misfits < 0:
-                return None
-    return reads
+                return False
+    return True
+
+
+def _decode_digits(tokens: list[Token], height: float, slant: float
+                   ) -> dict[Region, sevenseg.SegmentReading]:
+    """Segment readings of a seven-segment line's digits, keyed by region."""
+    digits = [t for t in tokens if t.char is None]
+    cell = _cell_width([t.region.box for t in digits], height)
+    return {t.region: sevenseg.decode(t.mask, height=height, cell_width=cell, slant=slant)
+            for t in digits}
 
 
 def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
@@ -361,7 +410,8 @@ def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, shar
     and the pieces cut from the one before them.
 
     A region segmentation cut (its pieces share their labels and follow each
-    other), or one at least TOUCHING_WIDTH digit heights wide, is cut again
+    other), or one wide for the line (TOUCHING_WIDTH, TOUCHING_WIDTHS,
+    TOUCHING_ALONE), is cut again
     where its pieces read best (:func:`_read_touching`), before the layout
     measures spacing, so a space is not seen after a touching pair. Each piece
     gets its own label (the label image is copied first), so later stages see
@@ -370,6 +420,10 @@ def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, shar
     if not regions:
         return regions, {}, labels, set()
     height = line_height([r.box for r in regions])
+    narrow = [r.box.width for r in regions
+              if r.box.height >= TALL_SHARE * height and r.box.width < TOUCHING_WIDTH * height]
+    wide = (max(TOUCHING_WIDTH * height, TOUCHING_WIDTHS * float(np.median(narrow)))
+            if len(narrow) >= 2 else TOUCHING_ALONE * height)
     out: list[Region] = []
     cut: dict[Box, Measured] = {}
     joined: set[Region] = set()
@@ -381,8 +435,7 @@ def _cut_touching(regions: list[Region], bw: Binarized, labels: np.ndarray, shar
             run += 1
         group = regions[k:k + run]
         k += run
-        if run == 1 and (first.box.width < TOUCHING_WIDTH * height
-                         or first.box.height < TALL_SHARE * height):
+        if run == 1 and (first.box.width < wide or first.box.height < TALL_SHARE * height):
             out.append(first)
             continue
         pieces, whole, own = _read_touching(group, bw, labels, sharp, faint, cfg, height)

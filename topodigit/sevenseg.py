@@ -13,11 +13,14 @@ cell built from the line's ``cell_width`` and ``height``.
 ``fit`` (0..1) says how much the glyph looks like an ideal seven-segment
 pattern: the share of its ink on the bars of its lit segments, times the share
 of those bars' cross-lines whose ink has the bar's straight edges and constant
-thickness. Curved printed digits put ink between the bars and bend the edges.
-Measured on renders at 12-96 px, the median fit of a line's digits is >= 0.90
-for DSEG7 (Classic/Modern, regular, bold, light, italic) and 0.19-0.83 for
-DejaVu Sans/Mono/Serif, Liberation Sans, FreeSans and FreeMono; blocky OCR-A
-reaches 0.71-0.86, and 1.0 at 12 px, where any font is made of bars.
+thickness (give or take a pixel). Curved printed digits put ink between the bars
+and bend the edges. Measured on renders of "0123456789" at 12-96 px, the median
+fit of a line's digits is >= 0.97 for DSEG7 (Classic/Modern, regular, bold,
+light, italic) and 0.19-0.92 for DejaVu Sans/Mono/Serif, Liberation Sans,
+FreeSans and FreeMono (up to 0.94 at 12 px, where any font is made of bars);
+blocky OCR-A reaches 0.71-0.96, and 1.0 at 12 px. ``crisp`` tells them apart
+further: DSEG7 lights every segment zone fully or not at all (1.0), the printed
+fonts' medians are 0.55-0.88 (OCR-A's blocky digits 0.75-1.0).
 
 Examples
 --------
@@ -98,7 +101,9 @@ ONE_MAX_WIDTH = 0.45
 DEFAULT_CELL_ASPECT = 0.6
 #: fit: ink within this share of the stroke (at least 1 px: render stair steps) of a
 #: lit bar is on it; a bar's cross-line is straight when its ink starts and ends
-#: this close to the bar's median edges and is as thick (exactly, below 4 px).
+#: this close to the bar's median edges and is as thick, give or take as much
+#: (at least 1 px: each thresholded anti-aliased edge may land half a pixel
+#: either way, and unshearing an italic by whole-pixel row shifts adds as much).
 FIT_TOLERANCE = 0.25
 #: Suggested detector threshold on the median fit of a line's digits (see above).
 DETECT_FIT = 0.85
@@ -124,13 +129,16 @@ class SegmentReading:
 
     ``lit`` names the lit segments in SEGMENTS order (``"abcdef"``); ``levels``
     is each segment's share of zone cross-lines meeting ink, in SEGMENTS order;
-    ``fit`` (0..1) how much the glyph looks like an ideal seven-segment pattern.
+    ``fit`` (0..1) how much the glyph looks like an ideal seven-segment pattern;
+    ``crisp`` (0..1) how clearly its least clear segment is lit or dark: the
+    level of a lit segment, one minus that of a dark one (see :func:`crispness`).
     """
 
     lit: str
     levels: tuple[float, ...]
     fit: float
     verdict: Verdict
+    crisp: float = 1.0
 
 
 _LOOKUP = {s: ch for ch, sets in DIGIT_SEGMENTS.items() for s in sets}
@@ -275,7 +283,7 @@ def _straight(lines: np.ndarray, tol: float) -> tuple[int, int]:
     first = _median([a for a, _ in runs])
     last = _median([b for _, b in runs])
     thick = _median([b - a + 1 for a, b in runs])
-    edge, size = max(1.0, tol), max(0.5, tol)
+    edge = size = max(1.0, tol)
     good = sum(abs(a - first) <= edge and abs(b - last) <= edge and abs(b - a + 1 - thick) <= size
                for a, b in runs)
     return good, lines.shape[1]
@@ -374,8 +382,23 @@ def decode(mask: np.ndarray, *, height: float | None = None, cell_width: float |
     levels, strokes = _levels(cell)
     lit = "".join(s for s in SEGMENTS if levels[s] >= LIT_LEVEL)
     return SegmentReading(lit=lit, levels=tuple(levels[s] for s in SEGMENTS),
-                          fit=_fit(cell, lit, strokes), verdict=_verdict(lit, levels, placed))
+                          fit=_fit(cell, lit, strokes), verdict=_verdict(lit, levels, placed),
+                          crisp=crispness(levels))
 
 
-__all__ = ["DETECT_FIT", "DIGIT_SEGMENTS", "SEGMENTS", "SegmentReading", "decode",
+def crispness(levels: dict[str, float]) -> float:
+    """How clearly the least clear segment is lit or dark (0.5 .. 1).
+
+    A seven-segment digit lights a segment fully or not at all: every line
+    crossing a lit segment's zone meets its bar, none crossing a dark one meets
+    ink. A printed digit's curves (the tail of a 9, the bowl of a 2) cross
+    zones part-way.
+
+    >>> crispness({"a": 1.0, "b": 0.0, "c": 0.8})
+    0.8
+    """
+    return min(max(v, 1.0 - v) for v in levels.values())
+
+
+__all__ = ["DETECT_FIT", "DIGIT_SEGMENTS", "SEGMENTS", "SegmentReading", "crispness", "decode",
            "estimate_slant", "unshear"]

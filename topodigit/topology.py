@@ -24,6 +24,7 @@ A 5x7 ring has one hole in the middle:
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -32,7 +33,7 @@ from skimage.morphology import skeletonize
 
 from topodigit import skeleton as sk
 from topodigit.errors import BadArgumentError
-from topodigit.results import Bay, Hole, Topology
+from topodigit.results import Bay, Deferred, Hole, Topology
 
 #: Glyphs are resampled to this height before measuring (cost and scale invariance).
 NORM_HEIGHT = 40
@@ -264,6 +265,38 @@ def _merge_holes(sharp: list[Hole], faint: list[Hole]) -> tuple[Hole, ...]:
     return tuple(sorted(sharp + extra, key=lambda h: h.row))
 
 
+Points = tuple[tuple[float, float], ...]
+
+
+class _SkeletonFacts:
+    """A glyph's skeleton endpoints, junctions (normalised row, col) and stroke
+    width (share of the height), measured at the first look at :attr:`measured`.
+
+    ``mask`` is the glyph, ``main`` its main pieces and ``skel`` a pruned
+    skeleton, or None to take it from the main pieces' sharp ink.
+    """
+
+    def __init__(self, mask: np.ndarray, main: np.ndarray, skel: np.ndarray | None) -> None:
+        self.mask, self.main, self.skel = mask, main, skel
+
+    @functools.cached_property
+    def measured(self) -> tuple[Points, Points, float]:
+        mask, main, skel = self.mask, self.main, self.skel
+        rows, cols = mask.shape
+        raw = skeletonize(mask)
+        stroke = sk.stroke_width(mask, raw)
+        if skel is None:
+            body = main & mask if (main & mask).any() else main
+            skel = sk.skeleton(body, stroke=stroke,
+                               raw=raw if np.array_equal(body, mask) else None)
+        scale = np.array([rows, cols], float)
+        nb = sk.neighbours(skel)
+        ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel, nb=nb) + 0.5) / scale)
+        joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel, nb=nb) + 0.5) / scale)
+        del self.mask, self.main, self.skel  # measured once
+        return ends, joins, stroke / rows
+
+
 def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
             skel: np.ndarray | None = None) -> Topology:
     """Measure the topology of one glyph mask (True on ink).
@@ -294,23 +327,16 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
         holes = _merge_holes(sharp, loose)
         filled |= loose_filled
     bays, solidity = _bays(filled)
-    raw = skeletonize(mask)
-    stroke = sk.stroke_width(mask, raw)
-    if skel is None:
-        body = main & mask if (main & mask).any() else main
-        skel = sk.skeleton(body, stroke=stroke,
-                           raw=raw if np.array_equal(body, mask) else None)
-    scale = np.array([rows, cols], float)
-    nb = sk.neighbours(skel)
-    ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel, nb=nb) + 0.5) / scale)
-    joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel, nb=nb) + 0.5) / scale)
+    # the rules do not read the skeleton: it is measured when the topology's facts are read
+    facts = _SkeletonFacts(mask.copy(), main.copy(), None if skel is None else skel.copy())
     rr, cc = np.nonzero(mask)
     band = max(1, round(EDGE_BAND * rows))
     return Topology(
-        height=rows, width=cols, holes=holes, endpoints=ends, junctions=joins,
+        height=rows, width=cols, holes=holes, endpoints=Deferred(lambda: facts.measured[0]),
+        junctions=Deferred(lambda: facts.measured[1]),
         centroid=((int(rr.sum()) / len(rr) + 0.5) / rows, (int(cc.sum()) / len(rr) + 0.5) / cols),
-        bays=tuple(bays), ink=len(rr) / mask.size, stroke=stroke / rows, solidity=solidity,
-        pieces=pieces, top_width=_band_width(main, slice(0, band)),
+        bays=tuple(bays), ink=len(rr) / mask.size, stroke=Deferred(lambda: facts.measured[2]),
+        solidity=solidity, pieces=pieces, top_width=_band_width(main, slice(0, band)),
         bottom_width=_band_width(main, slice(rows - band, rows)),
     )
 

@@ -51,6 +51,8 @@ EDGE_BAND = 0.12
 #: Bays smaller than this share of the convex hull are ignored.
 BAY_MIN_AREA = 0.02
 
+#: The edge midpoints of a pixel around its centre, in doubled coordinates (col, row).
+_DIAMOND = np.array([[-1, 0], [1, 0], [0, -1], [0, 1]], np.int32)
 _CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 _SIDES = ((45.0, "right"), (135.0, "top"), (225.0, "left"), (315.0, "bottom"), (360.0, "right"))
 
@@ -84,13 +86,15 @@ def _labels(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray]:
     return int(n), lab
 
 
-def _raster_order(lab: np.ndarray, stats: np.ndarray, ids: np.ndarray) -> list[int]:
+def _raster_order(lab: np.ndarray, stats: np.ndarray, ids: np.ndarray, *, shift: int = 0
+                  ) -> list[int]:
     """``ids`` sorted by the raster position of each label's first pixel (the
-    order :func:`scipy.ndimage.label` numbers them in); ``stats`` are OpenCV's."""
+    order :func:`scipy.ndimage.label` numbers them in); ``stats`` are OpenCV's,
+    of ``lab`` with ``shift`` rows and columns of padding around it."""
     if len(ids) < 2:
         return [int(i) for i in ids]
     labels = ids.tolist()
-    tops = stats[ids, cv2.CC_STAT_TOP].tolist()  # the first pixel is in the top row
+    tops = (stats[ids, cv2.CC_STAT_TOP] - shift).tolist()  # the first pixel is in the top row
     first = [(t, int(np.argmax(lab[t] == i))) for t, i in zip(tops, labels, strict=True)]
     return [i for _, i in sorted(zip(first, labels, strict=True))]
 
@@ -109,24 +113,24 @@ def _main_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
 def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
            ) -> tuple[list[Hole], np.ndarray]:
     rows, cols = mask.shape
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(  # 4-connected paper; label 0 is ink
-        (~mask).astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
-    outside = np.zeros(n, bool)
-    outside[0] = True
-    for edge in (lab[0], lab[-1], lab[:, 0], lab[:, -1]):
-        outside[edge] = True
-    ids = np.flatnonzero(~outside)
-    if not len(ids):
+    # 4-connected paper with a ring of paper around it: the outside is one piece,
+    # the ring's, and every other is a hole (label 0 is ink)
+    paper = cv2.copyMakeBorder((~mask).view(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4, ltype=cv2.CV_32S)
+    if n <= 2:
         return [], mask.copy()
-    filled = mask | ~outside[lab]
+    outside = int(lab[0, 0])
+    ids = np.delete(np.arange(1, n), outside - 1)
+    lab = lab[1:-1, 1:-1]
+    filled = lab != outside
     areas = stats[:, cv2.CC_STAT_AREA]
     biggest = int(areas[ids].max())
     holes = []
-    for i in _raster_order(lab, stats, ids):
+    for i in _raster_order(lab, stats, ids, shift=1):
         area = int(areas[i])
         if area >= min_area * rows * cols and area >= HOLE_MIN_RELATIVE * biggest:
             rr, cc = np.nonzero(lab == i)
-            top = int(stats[i, cv2.CC_STAT_TOP])
+            top = int(stats[i, cv2.CC_STAT_TOP]) - 1
             holes.append(Hole(
                 row=(int(rr.sum()) / area + 0.5) / rows, col=(int(cc.sum()) / area + 0.5) / cols,
                 area=float(area / (rows * cols)), top=top / rows,
@@ -139,9 +143,12 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     """Pixels of the convex hull of a mask's ink (``skimage.morphology.convex_hull_image``).
 
     The hull is taken around the midpoints of the ink pixels' edges, and a pixel
-    belongs to it when its centre lies inside or on the hull; the test is done
-    in exact integer arithmetic, in coordinates doubled so the midpoints are
-    whole numbers.
+    belongs to it when its centre lies inside or on the hull. In coordinates
+    doubled so the midpoints are whole numbers, the hull of the midpoints is the
+    hull of the pixel centres grown by the diamond of the four midpoint offsets;
+    a row's span ends where the hull's edges cross it, at a quotient of whole
+    numbers whose floor (or ceiling) float division gets exactly (they are far
+    too small for rounding to cross a whole number).
 
     >>> import numpy as np
     >>> m = np.zeros((5, 5), bool); m[0, 0] = m[4, 4] = m[0, 4] = True
@@ -152,31 +159,34 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
            [0, 0, 0, 1, 1],
            [0, 0, 0, 0, 1]])
     """
-    cols = mask.shape[1]
-    out = np.zeros(mask.shape, bool)
-    r = np.flatnonzero(mask.any(axis=1))
-    if not len(r):
-        return out
-    sub = mask[r]
-    first, last = sub.argmax(axis=1), cols - 1 - sub[:, ::-1].argmax(axis=1)
-    # the extreme pixels of each row span the hull; their edge midpoints, doubled
-    xs, ys = 2 * np.concatenate([first, last]), 2 * np.concatenate([r, r])
-    pts = np.stack([np.concatenate([xs, xs, xs - 1, xs + 1]),
-                    np.concatenate([ys - 1, ys + 1, ys, ys])], axis=1).astype(np.int32)
-    v = cv2.convexHull(pts)[:, 0, :].astype(np.int64)
-    x0, y0 = v[:, 0], v[:, 1]
-    x1, y1 = np.concatenate([x0[1:], x0[:1]]), np.concatenate([y0[1:], y0[:1]])
-    turn = 1 if int(np.sum(x0 * y1 - x1 * y0)) > 0 else -1
-    dx, dy = turn * (x1 - x0), turn * (y1 - y0)
-    # rows r[0]..r[-1] lie between the flat top and bottom edges; in them,
-    # (px, py) is inside or on edge k when dx*(py - y0) - dy*(px - x0) >= 0
-    k = dx[:, None] * (2 * np.arange(r[0], r[-1] + 1)[None, :] - y0[:, None])  # edges x rows
-    right, left = dy > 0, dy < 0
-    hi = ((x0[right, None] + k[right] // dy[right, None]) // 2).min(axis=0, initial=cols)
-    ceil = -(-k[left] // dy[left, None])
-    lo = (-(-(x0[left, None] + ceil) // 2)).max(axis=0, initial=-1)
+    rows, cols = mask.shape
+    out = np.zeros((rows, cols), bool)
+    inked = mask.any(axis=1)
+    if inked.all():
+        r, sub = np.arange(rows), mask
+    else:
+        r = np.flatnonzero(inked)
+        if not len(r):
+            return out
+        sub = mask[r]
+    n = len(r)
+    ends = np.empty((2 * n, 2), np.int32)  # (col, row) of the first and last ink pixel of a row
+    ends[:n, 0] = sub.argmax(axis=1)
+    ends[n:, 0] = cols - 1 - sub[:, ::-1].argmax(axis=1)
+    ends[:n, 1] = ends[n:, 1] = r
+    grown = (2 * cv2.convexHull(ends) + _DIAMOND).reshape(-1, 2)
+    v = cv2.convexHull(grown)[:, 0, :].astype(np.float64)  # clockwise on screen
+    d = np.concatenate((v[1:], v[:1])) - v
+    dx, dy, x0, y0 = d[:, 0], d[:, 1], v[:, 0], v[:, 1]
+    top, bottom = int(r[0]), int(r[-1])
+    # pixel centre (2c, y) is inside edge k when dx*(y - y0) - dy*(2c - x0) >= 0: it
+    # bounds c from above when the edge goes down (dy > 0), from below when it goes up
+    y = 2.0 * np.arange(top, bottom + 1)
+    cross = ((x0 * dy)[:, None] + dx[:, None] * (y - y0[:, None])) / (2 * dy + (dy == 0))[:, None]
+    hi = np.floor(cross[dy > 0].min(axis=0))
+    lo = np.ceil(cross[dy < 0].max(axis=0))
     c = np.arange(cols)
-    out[r[0]:r[-1] + 1] = (c[None, :] >= lo[:, None]) & (c[None, :] <= hi[:, None])
+    out[top:bottom + 1] = (c >= lo[:, None]) & (c <= hi[:, None])
     return out
 
 
@@ -190,36 +200,32 @@ def _side(angle: float) -> str:
 def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     rows, cols = filled.shape
     hull = convex_hull(filled)
-    hull_area = float(hull.sum())
-    solidity = float(filled.sum()) / max(hull_area, 1.0)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats((hull & ~filled).astype(np.uint8),
-                                                        connectivity=4, ltype=cv2.CV_32S)
+    hull_area = float(np.count_nonzero(hull))
+    solidity = float(np.count_nonzero(filled)) / max(hull_area, 1.0)
+    n, lab, stats, centres = cv2.connectedComponentsWithStats(
+        (hull & ~filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)
     shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
     shares[0] = 0.0
     big = np.flatnonzero(shares >= BAY_MIN_AREA)
     if not len(big):
         return [], solidity
-    # hull pixels with a 4-neighbour outside the hull (or the box): the mouths
-    outer = cv2.erode(hull.astype(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT,
-                      borderValue=0) == 0
-    rr, cc = np.nonzero(lab)
-    ids = lab[rr, cc]
-    on_mouth = outer[rr, cc]
-    mids, mrr, mcc = ids[on_mouth], rr[on_mouth], cc[on_mouth]
-    # per bay: sums of rows and columns of its pixels and of its mouth's (exact)
-    sums = [np.bincount(i, w, n) for i, w in ((ids, rr), (ids, cc), (mids, mrr), (mids, mcc),
-                                              (mids, mrr * mrr), (mids, mcc * mcc),
-                                              (mids, mrr * mcc))]
+    # bay pixels with a 4-neighbour outside the hull (or the box): the mouths
+    inner = cv2.erode(hull.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    mouth = lab * (inner == 0)
+    mrr, mcc = np.nonzero(mouth)
+    mids = mouth[mrr, mcc]
+    # per bay: its mouth's pixel count and sums of rows, columns, their squares and
+    # products (exact)
     mouths = np.bincount(mids, minlength=n)
+    sums = [np.bincount(mids, w, n) for w in (mrr, mcc, mrr * mrr, mcc * mcc, mrr * mcc)]
     bays = []
     for i in _raster_order(lab, stats, big):
-        area, count = float(shares[i]), int(stats[i, cv2.CC_STAT_AREA])
         if mouths[i] == 0:
             continue
-        row, col = sums[0][i] / count, sums[1][i] / count
-        dr, dc = sums[2][i] / mouths[i] - row, sums[3][i] / mouths[i] - col
+        col, row = centres[i]  # OpenCV's: the sums of the columns and rows over the area
+        dr, dc = sums[0][i] / mouths[i] - row, sums[1][i] / mouths[i] - col
         if mouths[i] >= 3:
-            spread, nr, nc = _mouth_axis(int(mouths[i]), *(int(s[i]) for s in sums[2:]))
+            spread, nr, nc = _mouth_axis(int(mouths[i]), *(int(s[i]) for s in sums))
             if nr * dr + nc * dc < 0:
                 nr, nc = -nr, -nc
             if spread > 1e-6:
@@ -227,7 +233,7 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
         angle = math.degrees(math.atan2(-dr, dc)) % 360.0
         top = int(stats[i, cv2.CC_STAT_TOP])
         bays.append(Bay(
-            side=_side(angle), area=area,
+            side=_side(angle), area=float(shares[i]),
             row=float((row + 0.5) / rows), col=float((col + 0.5) / cols),
             top=top / rows, bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows,
             angle=angle))

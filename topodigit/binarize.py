@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import NamedTuple
 
 import cv2
@@ -52,8 +54,62 @@ UNEVEN_RANGE = 0.25
 EVEN_PAPER = 235
 
 
-def _design(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    return np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], -1)
+@functools.lru_cache(maxsize=16)
+def _design(grid: int) -> np.ndarray:
+    """Quadratic terms (1, r, c, r², rc, c²) at the centres of a grid x grid array of
+    blocks (read-only: it is shared)."""
+    rr, cc = np.mgrid[0:grid, 0:grid]
+    rows, cols = (rr.ravel() + 0.5) / grid, (cc.ravel() + 0.5) / grid
+    a = np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], -1)
+    a.flags.writeable = False
+    return a
+
+
+def _median(values: np.ndarray) -> float:
+    """``np.median`` of a short 1-D float array (the same float: the middle value,
+    or the mean of the middle two)."""
+    s = np.sort(values)
+    half = len(s) // 2
+    return float(s[half]) if len(s) % 2 else float((s[half - 1] + s[half]) / 2)
+
+
+def _interpolate(lower: np.ndarray, upper: np.ndarray, gamma: float) -> np.ndarray:
+    """numpy's linear interpolation between neighbouring order statistics, in its
+    float operations (``np.percentile``'s default method)."""
+    diff = upper - lower
+    return upper - diff * (1 - gamma) if gamma >= 0.5 else lower + diff * gamma
+
+
+def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
+    """``np.percentile(blocks, q, axis=1)`` of uint8 rows, by partitioning only
+    around the order statistics needed (the same floats)."""
+    n = blocks.shape[1]
+    at = [(n - 1) * (p / 100) for p in q]  # numpy's virtual indexes
+    below = [min(math.floor(v), n - 1) for v in at]
+    kth = sorted({k for b in below for k in (b, min(b + 1, n - 1))})
+    part = np.partition(blocks, kth, axis=1).astype(np.float64)
+    return [_interpolate(part[:, b], part[:, min(b + 1, n - 1)], v - b)
+            for v, b in zip(at, below, strict=True)]
+
+
+def _level_percentile(img: np.ndarray, hist: np.ndarray, lo: int, hi: int, q: float) -> float:
+    """``np.percentile(img[(img >= lo) & (img <= hi)], q)`` of a uint8 image from its
+    level histogram ``hist`` (the same float); numpy's own when no pixel is in range."""
+    counts = np.cumsum(hist[lo:hi + 1])
+    n = int(counts[-1]) if len(counts) else 0
+    if n == 0:
+        return float(np.percentile(img[(img >= lo) & (img <= hi)], q))
+    at = (n - 1) * (q / 100)
+    below = math.floor(at)
+    order = np.searchsorted(counts, [below, min(below + 1, n - 1)], side="right") + lo
+    return float(_interpolate(np.float64(order[0]), np.float64(order[1]), at - below))
+
+
+def _histogram(img: np.ndarray) -> np.ndarray:
+    """Pixel count of each level of a uint8 image."""
+    if img.size < 1 << 24:  # exact in OpenCV's float32 counts
+        return cv2.calcHist([img], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    return np.bincount(img.ravel(), minlength=256)
 
 
 def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, float]:
@@ -68,17 +124,16 @@ def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, f
     bh, bw = h // grid, w // grid
     blocks = gray[:bh * grid, :bw * grid].reshape(grid, bh, grid, bw).swapaxes(1, 2)
     blocks = blocks.reshape(grid * grid, bh * bw)
-    lo, hi = np.percentile(blocks, [PAPER_PERCENTILE, 100 - PAPER_PERCENTILE], axis=1)
+    lo, hi = _percentiles(blocks, (PAPER_PERCENTILE, 100 - PAPER_PERCENTILE))
     paper, ink = (hi, lo) if dark else (lo, hi)
-    rr, cc = np.mgrid[0:grid, 0:grid]
-    a = _design((rr.ravel() + 0.5) / grid, (cc.ravel() + 0.5) / grid)
+    a = _design(grid)
     keep = np.ones(len(paper), bool)
     coef = np.zeros(6)
     for _ in range(FIT_ROUNDS):
         ak = a[keep]
         coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
         resid = paper - a @ coef
-        spread = 1.4826 * float(np.median(np.abs(resid[keep]))) + 1.0
+        spread = 1.4826 * _median(np.abs(resid[keep])) + 1.0
         keep = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
         if keep.sum() < 6:
             keep[:] = True
@@ -173,8 +228,9 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
         polarity = "light-on-dark"
     # Otsu is biased when ink is a small share of the image (it lands in the
     # anti-aliased rim); the midpoint of the two classes' typical levels is not.
-    paper_level = int(np.median(ink_img[ink_img <= otsu]))
-    ink_level = int(np.percentile(ink_img[ink_img > otsu], INK_PERCENTILE))
+    hist = _histogram(ink_img)
+    paper_level = int(_level_percentile(ink_img, hist, 0, otsu, 50))  # the median
+    ink_level = int(_level_percentile(ink_img, hist, otsu + 1, 255, INK_PERCENTILE))
     threshold = round(paper_level + THRESHOLD_FRACTION * (ink_level - paper_level))
     return Binarized(ink_img > threshold, ink_img, threshold, polarity, paper_level, ink_level)
 

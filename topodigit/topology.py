@@ -202,7 +202,7 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     hull = convex_hull(filled)
     hull_area = float(np.count_nonzero(hull))
     solidity = float(np.count_nonzero(filled)) / max(hull_area, 1.0)
-    n, lab, stats, centres = cv2.connectedComponentsWithStats(
+    _, lab, stats, centres = cv2.connectedComponentsWithStats(
         (hull & ~filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)
     shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
     shares[0] = 0.0
@@ -211,21 +211,19 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
         return [], solidity
     # bay pixels with a 4-neighbour outside the hull (or the box): the mouths
     inner = cv2.erode(hull.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    mouth = lab * (inner == 0)
-    mrr, mcc = np.nonzero(mouth)
-    mids = mouth[mrr, mcc]
-    # per bay: its mouth's pixel count and sums of rows, columns, their squares and
-    # products (exact)
-    mouths = np.bincount(mids, minlength=n)
-    sums = [np.bincount(mids, w, n) for w in (mrr, mcc, mrr * mrr, mcc * mcc, mrr * mcc)]
+    mouths = lab * (inner == 0)
     bays = []
     for i in _raster_order(lab, stats, big):
-        if mouths[i] == 0:
+        # the mouth's pixel count and sums of columns, rows, their squares and products
+        m = cv2.moments((mouths == i).view(np.uint8), binaryImage=True)  # exact: whole numbers
+        count = m["m00"]
+        if count == 0:
             continue
         col, row = centres[i]  # OpenCV's: the sums of the columns and rows over the area
-        dr, dc = sums[0][i] / mouths[i] - row, sums[1][i] / mouths[i] - col
-        if mouths[i] >= 3:
-            spread, nr, nc = _mouth_axis(int(mouths[i]), *(int(s[i]) for s in sums))
+        dr, dc = m["m01"] / count - row, m["m10"] / count - col
+        if count >= 3:
+            spread, nr, nc = _mouth_axis(*(int(m[k]) for k in ("m00", "m01", "m10", "m02",
+                                                                "m20", "m11")))
             if nr * dr + nc * dc < 0:
                 nr, nc = -nr, -nc
             if spread > 1e-6:

@@ -34,7 +34,8 @@ BIN_SHARE = 0.15
 MIN_GAIN = 1.15
 
 
-def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
+def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,
+                  stats: np.ndarray | None = None) -> float:
     """Estimate the text skew of an ink mask, in degrees (0 when unsure).
 
     Parameters
@@ -43,6 +44,9 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
         True on ink.
     max_components : int
         Only the largest this many components vote.
+    stats : ndarray, optional
+        ``cv2.connectedComponentsWithStats`` stats of the mask (8-connected),
+        when the caller already has them.
 
     Returns
     -------
@@ -50,7 +54,8 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
         The angle the lines make with the image rows: positive when they fall
         towards the right (row grows with column).
     """
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if stats is None:
+        _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     stats = stats[1:]
     if len(stats) < MIN_VOTERS:
         return 0.0

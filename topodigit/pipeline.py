@@ -28,7 +28,7 @@ from topodigit.io import load_image
 from topodigit.layout import Token, arrange
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import shrink, unscale_box
-from topodigit.segment import MAX_COMPONENTS, Region, region_mask, segment
+from topodigit.segment import MAX_COMPONENTS, Components, Region, components, region_mask, segment
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
 #: A line whose segments did not come apart is still seven-segment when at least
@@ -224,9 +224,13 @@ def check_roi(roi: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
     return x0, y0, x1, y1
 
 
-def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bool]:
-    """Segment, lay out and classify; returns the lines and the truncation flag."""
-    seg = segment(bw.mask, max_components=cfg.max_components)
+def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = None
+                ) -> tuple[list[list[_Read]], bool]:
+    """Segment, lay out and classify; returns the lines and the truncation flag.
+
+    ``found`` is ``components(bw.mask)``, when the caller already has it.
+    """
+    seg = segment(bw.mask, max_components=cfg.max_components, found=found)
     sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
     ramp, stroke = edges(bw)
     if ramp >= BLURRY_RAMP and BLURRY_RAMP_STROKES * stroke <= ramp and stroke >= BLURRY_STROKE:
@@ -440,13 +444,18 @@ def _scan(image: Any, roi: Any, cfg: ReaderConfig
     gray, factors = shrink(gray, ink=cfg.ink)  # large glyphs: read a smaller copy
     bw = binarize(gray, ink=cfg.ink)
     notes = []
-    angle = estimate_skew(bw.mask, max_components=cfg.max_components) if cfg.deskew else 0.0
+    found = components(bw.mask)  # for the skew and the segmentation
+    angle = 0.0
+    if cfg.deskew:
+        angle = estimate_skew(bw.mask, max_components=cfg.max_components, stats=found.stats)
+    page_found: Components | None = found
     if angle:
         paper = int(np.median(border(gray)))
         turned, matrix = rotate(gray, angle, fill=paper)
         bw = binarize(turned, ink="dark" if bw.polarity == "dark-on-light" else "light")
+        page_found = None
         notes.append(f"deskewed: lines were tilted {angle:+.2f} degrees")
-    page, truncated = _read_lines(bw, cfg)
+    page, truncated = _read_lines(bw, cfg, page_found)
     if angle:
         page = _move(page, lambda b: Box(*unrotate_box(
             (b.top, b.left, b.bottom, b.right), matrix, gray.shape[:2])))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -76,6 +77,26 @@ class Region:
 
     box: Box
     labels: tuple[int, ...]
+
+
+class Components(NamedTuple):
+    """8-connected components of an ink mask: their number ``n`` (with the paper,
+    label 0), the label image and OpenCV's stats (see :func:`components`)."""
+
+    n: int
+    labels: np.ndarray
+    stats: np.ndarray
+
+
+def components(mask: np.ndarray) -> Components:
+    """The 8-connected components of an ink mask (``cv2.connectedComponentsWithStats``).
+
+    >>> components(np.eye(3, dtype=bool)).n
+    2
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        np.ascontiguousarray(mask).view(np.uint8), connectivity=8, ltype=cv2.CV_32S)
+    return Components(int(n), labels, stats)
 
 
 @dataclass(frozen=True)
@@ -242,7 +263,8 @@ def split_touching(line: list[Region], labels: np.ndarray) -> list[Region]:
     return out
 
 
-def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmentation:
+def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS,
+            found: Components | None = None) -> Segmentation:
     """Find glyphs in an ink mask and order them for reading.
 
     Parameters
@@ -252,6 +274,8 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     max_components : int
         Cap on the components examined (largest first); more are ignored and
         ``truncated`` is set.
+    found : Components, optional
+        ``components(mask)``, when the caller already has it.
 
     Returns
     -------
@@ -260,9 +284,7 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     """
     if mask.ndim != 2 or mask.size == 0:
         raise BadArgumentError(f"segment needs a non-empty 2-D mask, got shape {mask.shape}")
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
-        mask.astype(np.uint8), connectivity=8, ltype=cv2.CV_32S
-    )
+    n, labels, stats = components(mask) if found is None else found
     ids = np.arange(1, n)
     ids = ids[stats[ids, cv2.CC_STAT_AREA] >= MIN_AREA_PX]
     dropped = (n - 1) - len(ids)
@@ -300,4 +322,5 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     return Segmentation(labels, lines, dropped, truncated, seven is not None)
 
 
-__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "line_height", "region_mask", "segment"]
+__all__ = ["MAX_COMPONENTS", "Components", "Region", "Segmentation", "components", "line_height",
+           "region_mask", "segment"]

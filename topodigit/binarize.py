@@ -204,7 +204,7 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
     if gray.ndim != 2 or gray.dtype != np.uint8 or gray.size == 0:
         raise BadArgumentError(
             f"binarize needs a non-empty 2-D uint8 image, got {gray.dtype} {gray.shape}")
-    lo, hi = int(gray.min()), int(gray.max())
+    lo, hi, _, _ = cv2.minMaxLoc(gray)
     if hi - lo < MIN_CONTRAST:
         polarity = "light-on-dark" if ink == "light" else "dark-on-light"
         return Binarized(np.zeros(gray.shape, bool), np.zeros_like(gray), 255, polarity)
@@ -219,7 +219,7 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
         gray = even
         level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if ink == "dark":
-        ink_img = 255 - gray
+        ink_img = cv2.bitwise_not(gray)  # 255 - gray
         otsu = 255 - int(level) - 1
         polarity = "dark-on-light"
     else:
@@ -243,13 +243,15 @@ def edges(bw: Binarized, *, inner: float = 0.2, outer: float = 0.65) -> tuple[fl
     anti-aliased text gives under a pixel, blur widens it with its radius. The
     stroke width is twice the ink area over the outline length.
     """
-    body = bw.mask.astype(np.uint8)
+    body = np.ascontiguousarray(bw.mask).view(np.uint8)
     cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
-    area = int(body.sum())
-    outline = area - int(cv2.erode(body, cross).sum())
+    area = cv2.countNonZero(body)
+    outline = area - cv2.countNonZero(cv2.erode(body, cross))
     if not outline:
         return 0.0, 0.0
-    ramp = int(np.count_nonzero((bw.ink > bw.level(inner)) & (bw.ink <= bw.level(outer))))
+    # whole levels above the inner level and up to the outer one
+    lo, hi = math.floor(bw.level(inner)) + 1, math.floor(bw.level(outer))
+    ramp = cv2.countNonZero(cv2.inRange(bw.ink, lo, hi)) if lo <= hi else 0
     return ramp / outline, 2.0 * area / outline
 
 

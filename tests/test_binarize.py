@@ -156,7 +156,8 @@ def test_saved_expected_levels_for_a_plain_glyph() -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_order_statistics_are_numpys_to_the_bit(seed: int) -> None:
-    from topodigit.binarize import _histogram, _level_percentile, _median, _percentiles
+    from topodigit.binarize import _histogram, _level_percentile, _percentiles
+    from topodigit.quantiles import median, percentile
 
     rng = np.random.default_rng(seed)
     for _ in range(40):
@@ -172,4 +173,8 @@ def test_order_statistics_are_numpys_to_the_bit(seed: int) -> None:
             got = _percentiles(img, (q, 100 - q))
             assert all(np.array_equal(e, g) for e, g in zip(expected, got, strict=True))
         values = rng.random(int(rng.integers(1, 65))) * 100
-        assert _median(values) == np.median(values)
+        assert median(values.tolist()) == np.median(values)
+        ints = rng.integers(0, 500, int(rng.integers(1, 30)))
+        assert median(ints.tolist()) == np.median(ints)
+        assert all(percentile(v, q) == np.percentile(v, q) for v in (ints.tolist(), values.tolist())
+                   for q in (5, 25, 50, 75, 95))

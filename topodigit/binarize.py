@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from topodigit.errors import BadArgumentError
+from topodigit.quantiles import interpolate, median
 
 #: Below this spread of gray levels (max - min) the image is taken as blank.
 MIN_CONTRAST = 24
@@ -65,21 +66,6 @@ def _design(grid: int) -> np.ndarray:
     return a
 
 
-def _median(values: np.ndarray) -> float:
-    """``np.median`` of a short 1-D float array (the same float: the middle value,
-    or the mean of the middle two)."""
-    s = np.sort(values)
-    half = len(s) // 2
-    return float(s[half]) if len(s) % 2 else float((s[half - 1] + s[half]) / 2)
-
-
-def _interpolate(lower: np.ndarray, upper: np.ndarray, gamma: float) -> np.ndarray:
-    """numpy's linear interpolation between neighbouring order statistics, in its
-    float operations (``np.percentile``'s default method)."""
-    diff = upper - lower
-    return upper - diff * (1 - gamma) if gamma >= 0.5 else lower + diff * gamma
-
-
 def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
     """``np.percentile(blocks, q, axis=1)`` of uint8 rows, by partitioning only
     around the order statistics needed (the same floats)."""
@@ -88,7 +74,7 @@ def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
     below = [min(math.floor(v), n - 1) for v in at]
     kth = sorted({k for b in below for k in (b, min(b + 1, n - 1))})
     part = np.partition(blocks, kth, axis=1).astype(np.float64)
-    return [_interpolate(part[:, b], part[:, min(b + 1, n - 1)], v - b)
+    return [interpolate(part[:, b], part[:, min(b + 1, n - 1)], v - b)
             for v, b in zip(at, below, strict=True)]
 
 
@@ -102,7 +88,7 @@ def _level_percentile(img: np.ndarray, hist: np.ndarray, lo: int, hi: int, q: fl
     at = (n - 1) * (q / 100)
     below = math.floor(at)
     order = np.searchsorted(counts, [below, min(below + 1, n - 1)], side="right") + lo
-    return float(_interpolate(np.float64(order[0]), np.float64(order[1]), at - below))
+    return interpolate(float(order[0]), float(order[1]), at - below)
 
 
 def _histogram(img: np.ndarray) -> np.ndarray:
@@ -133,7 +119,7 @@ def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, f
         ak = a[keep]
         coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
         resid = paper - a @ coef
-        spread = 1.4826 * _median(np.abs(resid[keep])) + 1.0
+        spread = 1.4826 * median(np.abs(resid[keep]).tolist()) + 1.0
         keep = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
         if keep.sum() < 6:
             keep[:] = True

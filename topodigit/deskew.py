@@ -19,6 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from topodigit.quantiles import median
+
 #: Angles tried, in degrees (positive: lines fall to the right, in image rows).
 MAX_SKEW = 6.0
 SKEW_STEP = 0.25
@@ -68,7 +70,7 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,
     top = voters[:, cv2.CC_STAT_TOP].astype(float)
     bottom = top + voters[:, cv2.CC_STAT_HEIGHT]
     xs, ys = np.concatenate([x, x]), np.concatenate([top, bottom])
-    width = max(1.0, BIN_SHARE * float(np.median(voters[:, cv2.CC_STAT_HEIGHT])))
+    width = max(1.0, BIN_SHARE * median(voters[:, cv2.CC_STAT_HEIGHT].tolist()))
     angles = np.arange(-MAX_SKEW, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP)
     rad = np.deg2rad(angles)[:, None]
     rows = ys[None, :] * np.cos(rad) - xs[None, :] * np.sin(rad)  # (angles, points)

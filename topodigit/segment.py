@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from topodigit.errors import BadArgumentError
+from topodigit.quantiles import median, percentile
 from topodigit.results import Box
 
 #: Components smaller than this many pixels are noise at any size.
@@ -144,8 +145,8 @@ def _merge_pairs(stats: np.ndarray) -> np.ndarray:
     narrow = np.minimum(w[:, None], w[None, :])
     row_gap = np.maximum(top[:, None], top[None, :]) - np.minimum(bottom[:, None], bottom[None, :])
     tall = np.maximum(h[:, None], h[None, :])
-    big = stats[:, cv2.CC_STAT_AREA] >= np.median(stats[:, cv2.CC_STAT_AREA])
-    typical = float(np.percentile(h[big], 75)) if big.any() else float(h.max(initial=1))
+    big = stats[:, cv2.CC_STAT_AREA] >= median(stats[:, cv2.CC_STAT_AREA].tolist())
+    typical = percentile(h[big].tolist(), 75) if big.any() else float(h.max(initial=1))
     span = np.maximum(bottom[:, None], bottom[None, :]) - np.minimum(top[:, None], top[None, :])
     out: np.ndarray = ((col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
                        & ((span <= MERGE_MAX_SPAN * typical)
@@ -214,14 +215,14 @@ def line_height(boxes: list[Box]) -> float:
     Glyphs at least TALL_SHARE of the tallest one count, so punctuation and
     specks do not pull it down.
     """
-    heights = np.array([b.height for b in boxes], float)
-    return float(np.median(heights[heights >= TALL_SHARE * heights.max()]))
+    tallest = max(b.height for b in boxes)
+    return median(float(b.height) for b in boxes if b.height >= TALL_SHARE * tallest)
 
 
 def _typical_width(line: list[Region], height: float) -> float:
     widths = [r.box.width for r in line if TALL_SHARE * height <= r.box.height
               and r.box.width <= SPLIT_MIN_ASPECT * r.box.height]
-    return float(np.median(widths)) if len(widths) >= 2 else DEFAULT_ASPECT * height
+    return median(widths) if len(widths) >= 2 else DEFAULT_ASPECT * height
 
 
 def _split(region: Region, labels: np.ndarray, width: float) -> list[Region]:

@@ -79,7 +79,9 @@ def _area(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     first while it stays at least that large (OpenCV's fast path)."""
     h, w = gray.shape
     while w // 2 >= size[0] and h // 2 >= size[1]:
-        gray = cv2.resize(gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        # an odd last row or column is dropped: exact halving is the fast path
+        gray = cv2.resize(gray[:h // 2 * 2, :w // 2 * 2], (w // 2, h // 2),
+                          interpolation=cv2.INTER_AREA)
         h, w = gray.shape
     if (w, h) == size:
         return gray

@@ -57,7 +57,8 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,
         towards the right (row grows with column).
     """
     if stats is None:
-        _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+        _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+            mask.astype(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
     stats = stats[1:]
     if len(stats) < MIN_VOTERS:
         return 0.0

@@ -49,7 +49,8 @@ def text_height(gray: np.ndarray, *, ink: str = "auto") -> float:
     step = max(1, math.ceil(math.sqrt(h * w / PROBE_PIXELS)))
     probe = gray if step == 1 else _area(gray, (max(1, w // step), max(1, h // step)))
     mask = binarize(probe, ink=ink).mask
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask.view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
     area, height = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
     if not len(area):
         return 0.0

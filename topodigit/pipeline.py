@@ -436,7 +436,7 @@ def samples(image: Any, *, config: ReaderConfig | None = None
 def _scan(image: Any, roi: Any, cfg: ReaderConfig
           ) -> tuple[list[list[_Read]], tuple[int, int], str, list[str]]:
     """Load, binarize, deskew and read the page up to the fallback."""
-    whole = load_image(image)
+    whole = load_image(image, copy=False)  # the stages only read it
     shape = (int(whole.shape[0]), int(whole.shape[1]))
     x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
     gray = whole[y0:y1, x0:x1]

@@ -163,11 +163,10 @@ def glyph_masks(crop: np.ndarray, sharp: float, faint: float, *, norm_height: in
     """
     img = topology.resample(crop, height=norm_height)
     loose = img > faint
-    rows = np.flatnonzero(loose.any(axis=1))
-    cols = np.flatnonzero(loose.any(axis=0))
-    if len(rows):
-        img = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-        loose = loose[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    left, top, width, height = cv2.boundingRect(loose.view(np.uint8))  # of the faint ink
+    if width:
+        img = img[top:top + height, left:left + width]
+        loose = loose[top:top + height, left:left + width]
     return img > sharp, loose
 
 

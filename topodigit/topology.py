@@ -162,7 +162,7 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     rows, cols = mask.shape
     out = np.zeros((rows, cols), bool)
     inked = mask.any(axis=1)
-    if inked.all():
+    if np.count_nonzero(inked) == rows:
         r, sub = np.arange(rows), mask
     else:
         r = np.flatnonzero(inked)
@@ -258,8 +258,8 @@ def _mouth_axis(n: int, sr: int, sc: int, srr: int, scc: int, src: int
 
 def _band_width(mask: np.ndarray, rows: slice) -> float:
     """Share of the glyph width spanned by the ink in a band of rows."""
-    cols = np.flatnonzero(mask[rows].any(axis=0))
-    return float((cols[-1] - cols[0] + 1) / mask.shape[1]) if len(cols) else 0.0
+    _, _, width, _ = cv2.boundingRect(np.ascontiguousarray(mask[rows]).view(np.uint8))
+    return width / mask.shape[1]
 
 
 def _merge_holes(sharp: list[Hole], faint: list[Hole]) -> tuple[Hole, ...]:
@@ -319,7 +319,7 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
     """
     mask = np.asarray(mask, bool)
     rows, cols = mask.shape
-    if not mask.any():
+    if not np.count_nonzero(mask):
         return Topology(height=rows, width=cols, ink=0.0, stroke=0.0, solidity=0.0, pieces=0)
     whole = mask if faint is None else (np.asarray(faint, bool) | mask)
     main, pieces = _main_pieces(whole)

@@ -70,6 +70,9 @@ BLURRY_SHARP = 0.6
 BLURRY_FAINT = 0.4
 
 
+_SQUARE = np.ones((3, 3), np.uint8)
+
+
 @dataclass(frozen=True)
 class ReaderConfig:
     """Options of :func:`read`.
@@ -149,8 +152,8 @@ def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int 
     b = region.box
     top, left = max(b.top - pad, 0), max(b.left - pad, 0)
     bottom, right = min(b.bottom + pad, ink.shape[0]), min(b.right + pad, ink.shape[1])
-    own = region_mask(labels, region, Box(top, left, bottom, right)).astype(np.uint8)
-    grown = cv2.dilate(own, np.ones((3, 3), np.uint8))
+    own = region_mask(labels, region, Box(top, left, bottom, right)).view(np.uint8)
+    grown = cv2.dilate(own, _SQUARE)
     crop: np.ndarray = ink[top:bottom, left:right] * grown
     return crop
 

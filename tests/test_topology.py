@@ -393,3 +393,12 @@ def test_measured_topology_pickles_and_compares_with_its_facts_computed() -> Non
     back = pickle.loads(pickle.dumps(t))
     assert back == t and back.endpoints == t.endpoints and hash(back) == hash(t)
     assert Topology(**{f: getattr(t, f) for f in t.__dataclass_fields__}) == measure(SIX)
+
+
+def test_bays_of_equal_area_come_in_raster_order() -> None:
+    h_shape = np.zeros((11, 9), bool)
+    h_shape[:, :2] = h_shape[:, -2:] = True
+    h_shape[5, :] = True
+    t = measure(h_shape)
+    assert [b.side for b in t.bays] == ["top", "bottom"]
+    assert t.bays[0].area == t.bays[1].area

@@ -212,8 +212,11 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     # bay pixels with a 4-neighbour outside the hull (or the box): the mouths
     inner = cv2.erode(hull.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     mouths = lab * (inner == 0)
+    areas = stats[big, cv2.CC_STAT_AREA].tolist()
+    # sorted by area at the end; equal areas stay in raster order (only then needed)
+    order = big.tolist() if len(set(areas)) == len(areas) else _raster_order(lab, stats, big)
     bays = []
-    for i in _raster_order(lab, stats, big):
+    for i in order:
         # the mouth's pixel count and sums of columns, rows, their squares and products
         m = cv2.moments((mouths == i).view(np.uint8), binaryImage=True)  # exact: whole numbers
         count = m["m00"]
@@ -222,8 +225,8 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
         col, row = centres[i]  # OpenCV's: the sums of the columns and rows over the area
         dr, dc = m["m01"] / count - row, m["m10"] / count - col
         if count >= 3:
-            spread, nr, nc = _mouth_axis(*(int(m[k]) for k in ("m00", "m01", "m10", "m02",
-                                                                "m20", "m11")))
+            spread, nr, nc = _mouth_axis(int(m["m00"]), int(m["m01"]), int(m["m10"]),
+                                         int(m["m02"]), int(m["m20"]), int(m["m11"]))
             if nr * dr + nc * dc < 0:
                 nr, nc = -nr, -nc
             if spread > 1e-6:

@@ -118,7 +118,7 @@ def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
     paper = cv2.copyMakeBorder((~mask).view(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4, ltype=cv2.CV_32S)
     if n <= 2:
-        return [], mask.copy()
+        return [], mask  # nothing to fill (callers only read it)
     outside = int(lab[0, 0])
     ids = np.delete(np.arange(1, n), outside - 1)
     lab = lab[1:-1, 1:-1]
@@ -129,10 +129,10 @@ def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
     for i in _raster_order(lab, stats, ids, shift=1):
         area = int(areas[i])
         if area >= min_area * rows * cols and area >= HOLE_MIN_RELATIVE * biggest:
-            rr, cc = np.nonzero(lab == i)
+            m = cv2.moments((lab == i).view(np.uint8), binaryImage=True)  # sums of cols, rows
             top = int(stats[i, cv2.CC_STAT_TOP]) - 1
             holes.append(Hole(
-                row=(int(rr.sum()) / area + 0.5) / rows, col=(int(cc.sum()) / area + 0.5) / cols,
+                row=(m["m01"] / area + 0.5) / rows, col=(m["m10"] / area + 0.5) / cols,
                 area=float(area / (rows * cols)), top=top / rows,
                 bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows))
     holes.sort(key=lambda h: h.row)

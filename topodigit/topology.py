@@ -203,7 +203,7 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     hull_area = float(np.count_nonzero(hull))
     solidity = float(np.count_nonzero(filled)) / max(hull_area, 1.0)
     _, lab, stats, centres = cv2.connectedComponentsWithStats(
-        (hull & ~filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)
+        (hull > filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)  # hull, not filled
     shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
     shares[0] = 0.0
     big = np.flatnonzero(shares >= BAY_MIN_AREA)

@@ -120,9 +120,12 @@ def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, f
         coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
         resid = paper - a @ coef
         spread = 1.4826 * median(np.abs(resid[keep]).tolist()) + 1.0
-        keep = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
-        if keep.sum() < 6:
-            keep[:] = True
+        kept = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
+        if np.count_nonzero(kept) < 6:
+            kept[:] = True
+        if np.array_equal(kept, keep):
+            break  # the next round would fit the same blocks again, to the same surface
+        keep = kept
     c = coef.astype(np.float32)
     r = ((np.arange(h, dtype=np.float32) + 0.5) / (bh * grid))[:, None]
     q = ((np.arange(w, dtype=np.float32) + 0.5) / (bw * grid))[None, :]

@@ -199,9 +199,10 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
         return Binarized(np.zeros(gray.shape, bool), np.zeros_like(gray), 255, polarity)
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if ink == "auto":
-        dark_border = float(np.mean(border(gray) <= level))
+        edge = border(gray)
+        dark_border = np.count_nonzero(edge <= level) / edge.size  # the share, as np.mean
         if abs(dark_border - BORDER_MAJORITY) < 0.05:
-            dark_border = float(np.mean(gray <= level))
+            dark_border = np.count_nonzero(gray <= level) / gray.size
         ink = "light" if dark_border > BORDER_MAJORITY else "dark"
     even = even_out(gray, dark=ink == "dark")
     if even is not gray:

@@ -304,7 +304,7 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS,
         for i, g in enumerate(seven):
             groups.setdefault(int(g), []).append(i)
     else:
-        pairs = _merge_pairs(st) if len(ids) else np.zeros((0, 0), bool)
+        pairs = _merge_pairs(st) if len(ids) > 1 else np.zeros((len(ids), len(ids)), bool)
         parent = list(range(len(ids)))
         for i, j in zip(*np.nonzero(np.triu(pairs)), strict=True):
             ri, rj = _find(parent, int(i)), _find(parent, int(j))

@@ -38,6 +38,7 @@ THRESHOLD_FRACTION = 0.5
 INK_PERCENTILE = 75
 
 INK_CHOICES = ("auto", "dark", "light")
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 #: Uneven light: the image is cut into a GRID x GRID array of blocks; in each
 #: the PAPER_PERCENTILE nearest the paper side is taken as its paper level ...
@@ -234,9 +235,8 @@ def edges(bw: Binarized, *, inner: float = 0.2, outer: float = 0.65) -> tuple[fl
     stroke width is twice the ink area over the outline length.
     """
     body = np.ascontiguousarray(bw.mask).view(np.uint8)
-    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
     area = cv2.countNonZero(body)
-    outline = area - cv2.countNonZero(cv2.erode(body, cross))
+    outline = area - cv2.countNonZero(cv2.erode(body, _CROSS))
     if not outline:
         return 0.0, 0.0
     # whole levels above the inner level and up to the outer one

@@ -70,6 +70,7 @@ BLURRY_SHARP = 0.6
 BLURRY_FAINT = 0.4
 
 
+#: Kernel that grows a glyph's own ink by one pixel (see :func:`glyph_crop`).
 _SQUARE = np.ones((3, 3), np.uint8)
 
 

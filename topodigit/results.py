@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar
 
 UNREADABLE = "?"
 
@@ -119,10 +119,6 @@ class _MaybeDeferred(Generic[T]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    @overload
-    def __get__(self, obj: None, owner: Any = None) -> T: ...
-    @overload
-    def __get__(self, obj: object, owner: Any = None) -> T: ...
     def __get__(self, obj: object | None, owner: Any = None) -> T:
         if obj is None:  # the class's default
             return self.default

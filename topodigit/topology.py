@@ -145,10 +145,10 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     The hull is taken around the midpoints of the ink pixels' edges, and a pixel
     belongs to it when its centre lies inside or on the hull. In coordinates
     doubled so the midpoints are whole numbers, the hull of the midpoints is the
-    hull of the pixel centres grown by the diamond of the four midpoint offsets;
-    a row's span ends where the hull's edges cross it, at a quotient of whole
-    numbers whose floor (or ceiling) float division gets exactly (they are far
-    too small for rounding to cross a whole number).
+    hull of the pixel centres grown by the diamond of the four midpoint offsets.
+    A row's span ends where the hull's edges cross the row: quotients of small
+    whole numbers, whose floors and ceilings float division gives exactly
+    (rounding cannot carry such a quotient across a whole number).
 
     >>> import numpy as np
     >>> m = np.zeros((5, 5), bool); m[0, 0] = m[4, 4] = m[0, 4] = True
@@ -175,7 +175,7 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     ends[n:, 0] = cols - 1 - sub[:, ::-1].argmax(axis=1)
     ends[:n, 1] = ends[n:, 1] = r
     grown = (2 * cv2.convexHull(ends) + _DIAMOND).reshape(-1, 2)
-    v = cv2.convexHull(grown)[:, 0, :].astype(np.float64)  # clockwise on screen
+    v = cv2.convexHull(grown)[:, 0, :].astype(np.float64)  # OpenCV's order: clockwise on screen
     d = np.concatenate((v[1:], v[:1])) - v
     dx, dy, x0, y0 = d[:, 0], d[:, 1], v[:, 0], v[:, 1]
     top, bottom = int(r[0]), int(r[-1])

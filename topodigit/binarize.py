@@ -38,6 +38,7 @@ THRESHOLD_FRACTION = 0.5
 INK_PERCENTILE = 75
 
 INK_CHOICES = ("auto", "dark", "light")
+#: 4-neighbourhood: ink that erodes away under it is the outline (see :func:`edges`).
 _CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 #: Uneven light: the image is cut into a GRID x GRID array of blocks; in each

@@ -152,3 +152,29 @@ def test_saved_expected_levels_for_a_plain_glyph() -> None:
     assert (b.paper_level, b.ink_level, b.threshold) == (15, 235, 125)
     assert b.level(0.5) == pytest.approx(125.0)
     assert int(b.mask.sum()) == int(GLYPH.sum()) == 22
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_order_statistics_are_numpys_to_the_bit(seed: int) -> None:
+    from topodigit.binarize import _histogram, _level_percentile, _percentiles
+    from topodigit.quantiles import median, percentile
+
+    rng = np.random.default_rng(seed)
+    for _ in range(40):
+        rows, cols = (int(v) for v in rng.integers(1, 60, 2))
+        img = rng.integers(0, 256, (rows, cols)).astype(np.uint8)
+        img[rng.random(img.shape) < rng.random()] = int(rng.integers(0, 256))  # ties
+        lo, hi = (int(v) for v in np.sort(rng.integers(0, 256, 2)))
+        picked, hist = img[(img >= lo) & (img <= hi)], _histogram(img)
+        for q in (5, 50, 75, 95):
+            if len(picked):
+                assert _level_percentile(img, hist, lo, hi, q) == np.percentile(picked, q)
+            expected = np.percentile(img, [q, 100 - q], axis=1)
+            got = _percentiles(img, (q, 100 - q))
+            assert all(np.array_equal(e, g) for e, g in zip(expected, got, strict=True))
+        values = rng.random(int(rng.integers(1, 65))) * 100
+        assert median(values.tolist()) == np.median(values)
+        ints = rng.integers(0, 500, int(rng.integers(1, 30)))
+        assert median(ints.tolist()) == np.median(ints)
+        assert all(percentile(v, q) == np.percentile(v, q) for v in (ints.tolist(), values.tolist())
+                   for q in (5, 25, 50, 75, 95))

@@ -386,3 +386,23 @@ def test_save_unknown_format_and_unwritable_path(tmp_path: Path) -> None:
     with pytest.raises(TopodigitError, match="cannot write"):
         save_image(tmp_path / "no-such-dir" / "x.png", GRAY)
 
+
+
+def test_load_image_without_copy_returns_a_ready_array_itself() -> None:
+    gray = np.full((6, 5), 200, np.uint8)
+    assert load_image(gray, copy=False) is gray
+    assert load_image(gray) is not gray and np.array_equal(load_image(gray), gray)
+    strided = gray[:, ::2]
+    assert load_image(strided, copy=False) is not strided  # not contiguous: converted
+    with pytest.raises(BadImageError):
+        load_image(np.zeros((0, 5), np.uint8), copy=False)
+
+
+def test_read_leaves_the_callers_array_alone() -> None:
+    from topodigit import read
+
+    gray = np.full((40, 60), 255, np.uint8)
+    gray[10:30, 20:26] = 0
+    before = gray.copy()
+    read(gray)
+    assert np.array_equal(gray, before)

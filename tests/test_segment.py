@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -144,6 +145,7 @@ def test_empty_mask_gives_no_lines(shape: tuple[int, int]) -> None:
 
 
 _ZERO_SIZE_CHILD = """
+import cv2
 import numpy as np
 from topodigit.errors import TopodigitError
 from topodigit.segment import segment
@@ -194,3 +196,16 @@ def test_regions_hold_their_ink_and_are_in_reading_order(seed: int) -> None:
     assert np.array_equal(covered, m)
     tops = [line[0].box.top for line in seg.lines]
     assert tops == sorted(tops)
+
+
+def test_components_label_as_opencvs_default_algorithm() -> None:
+    from topodigit.segment import components
+
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        mask = rng.random(tuple(int(v) for v in rng.integers(1, 120, 2))) < rng.random()
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                               connectivity=8, ltype=cv2.CV_32S)
+        found = components(mask)
+        assert found.n == n and np.array_equal(found.labels, labels)
+        assert np.array_equal(found.stats, stats)

@@ -347,3 +347,58 @@ def test_convex_hull_matches_scikit_image(seed: int) -> None:
         m = rng.random((h, w)) < rng.random() * 0.3
         if m.any():
             assert np.array_equal(convex_hull(m), convex_hull_image(m))
+
+
+# --- the skeleton's facts are measured when first read ----------------------------------------
+
+
+def test_skeleton_facts_are_measured_only_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from topodigit import rules
+    from topodigit import skeleton as sk
+
+    calls = []
+    real = sk.skeleton
+
+    def counted(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sk, "skeleton", counted)
+    t = measure(_t_shape())
+    assert rules.classify(t).rule and not calls  # the rules never need the skeleton
+    assert (len(t.endpoints), len(t.junctions)) == (3, 1) and len(calls) == 1
+    assert t.stroke > 0 and t.endpoints == measure(_t_shape()).endpoints and len(calls) == 2
+
+
+def test_deferred_skeleton_facts_match_the_skeleton_functions() -> None:
+    from skimage.morphology import skeletonize
+
+    from topodigit import skeleton as sk
+
+    for glyph in (ONE, EIGHT, C, SIX, SEVEN, _t_shape()):
+        t = measure(glyph)
+        raw = skeletonize(glyph)
+        stroke = sk.stroke_width(glyph, raw)
+        skel = sk.skeleton(glyph, stroke=stroke, raw=raw)
+        scale = np.array(glyph.shape, float)
+        assert t.endpoints == tuple(map(tuple, (sk.endpoints(skel) + 0.5) / scale))
+        assert t.junctions == tuple(map(tuple, (sk.junctions(skel) + 0.5) / scale))
+        assert t.stroke == stroke / glyph.shape[0]
+
+
+def test_measured_topology_pickles_and_compares_with_its_facts_computed() -> None:
+    import pickle
+
+    t = measure(SIX)
+    back = pickle.loads(pickle.dumps(t))
+    assert back == t and back.endpoints == t.endpoints and hash(back) == hash(t)
+    assert Topology(**{f: getattr(t, f) for f in t.__dataclass_fields__}) == measure(SIX)
+
+
+def test_bays_of_equal_area_come_in_raster_order() -> None:
+    h_shape = np.zeros((11, 9), bool)
+    h_shape[:, :2] = h_shape[:, -2:] = True
+    h_shape[5, :] = True
+    t = measure(h_shape)
+    assert [b.side for b in t.bays] == ["top", "bottom"]
+    assert t.bays[0].area == t.bays[1].area

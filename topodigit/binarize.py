@@ -17,12 +17,15 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from topodigit.errors import BadArgumentError
+from topodigit.quantiles import interpolate, median
 
 #: Below this spread of gray levels (max - min) the image is taken as blank.
 MIN_CONTRAST = 24
@@ -35,6 +38,8 @@ THRESHOLD_FRACTION = 0.5
 INK_PERCENTILE = 75
 
 INK_CHOICES = ("auto", "dark", "light")
+#: 4-neighbourhood: ink that erodes away under it is the outline (see :func:`edges`).
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 #: Uneven light: the image is cut into a GRID x GRID array of blocks; in each
 #: the PAPER_PERCENTILE nearest the paper side is taken as its paper level ...
@@ -52,8 +57,47 @@ UNEVEN_RANGE = 0.25
 EVEN_PAPER = 235
 
 
-def _design(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    return np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], -1)
+@functools.lru_cache(maxsize=16)
+def _design(grid: int) -> np.ndarray:
+    """Quadratic terms (1, r, c, r², rc, c²) at the centres of a grid x grid array of
+    blocks (read-only: it is shared)."""
+    rr, cc = np.mgrid[0:grid, 0:grid]
+    rows, cols = (rr.ravel() + 0.5) / grid, (cc.ravel() + 0.5) / grid
+    a = np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], -1)
+    a.flags.writeable = False
+    return a
+
+
+def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
+    """``np.percentile(blocks, q, axis=1)`` of uint8 rows, by partitioning only
+    around the order statistics needed (the same floats)."""
+    n = blocks.shape[1]
+    at = [(n - 1) * (p / 100) for p in q]  # numpy's virtual indexes
+    below = [min(math.floor(v), n - 1) for v in at]
+    kth = sorted({k for b in below for k in (b, min(b + 1, n - 1))})
+    part = np.partition(blocks, kth, axis=1).astype(np.float64)
+    return [interpolate(part[:, b], part[:, min(b + 1, n - 1)], v - b)
+            for v, b in zip(at, below, strict=True)]
+
+
+def _level_percentile(img: np.ndarray, hist: np.ndarray, lo: int, hi: int, q: float) -> float:
+    """``np.percentile(img[(img >= lo) & (img <= hi)], q)`` of a uint8 image from its
+    level histogram ``hist`` (the same float); numpy's own when no pixel is in range."""
+    counts = np.cumsum(hist[lo:hi + 1])
+    n = int(counts[-1]) if len(counts) else 0
+    if n == 0:
+        return float(np.percentile(img[(img >= lo) & (img <= hi)], q))
+    at = (n - 1) * (q / 100)
+    below = math.floor(at)
+    order = np.searchsorted(counts, [below, min(below + 1, n - 1)], side="right") + lo
+    return interpolate(float(order[0]), float(order[1]), at - below)
+
+
+def _histogram(img: np.ndarray) -> np.ndarray:
+    """Pixel count of each level of a uint8 image."""
+    if img.size < 1 << 24:  # exact in OpenCV's float32 counts
+        return cv2.calcHist([img], [0], None, [256], [0, 256]).ravel().astype(np.int64)
+    return np.bincount(img.ravel(), minlength=256)
 
 
 def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, float]:
@@ -68,20 +112,22 @@ def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, f
     bh, bw = h // grid, w // grid
     blocks = gray[:bh * grid, :bw * grid].reshape(grid, bh, grid, bw).swapaxes(1, 2)
     blocks = blocks.reshape(grid * grid, bh * bw)
-    lo, hi = np.percentile(blocks, [PAPER_PERCENTILE, 100 - PAPER_PERCENTILE], axis=1)
+    lo, hi = _percentiles(blocks, (PAPER_PERCENTILE, 100 - PAPER_PERCENTILE))
     paper, ink = (hi, lo) if dark else (lo, hi)
-    rr, cc = np.mgrid[0:grid, 0:grid]
-    a = _design((rr.ravel() + 0.5) / grid, (cc.ravel() + 0.5) / grid)
+    a = _design(grid)
     keep = np.ones(len(paper), bool)
     coef = np.zeros(6)
     for _ in range(FIT_ROUNDS):
         ak = a[keep]
         coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
         resid = paper - a @ coef
-        spread = 1.4826 * float(np.median(np.abs(resid[keep]))) + 1.0
-        keep = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
-        if keep.sum() < 6:
-            keep[:] = True
+        spread = 1.4826 * median(np.abs(resid[keep]).tolist()) + 1.0
+        kept = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)
+        if np.count_nonzero(kept) < 6:
+            kept[:] = True
+        if np.array_equal(kept, keep):
+            break  # the next round would fit the same blocks again, to the same surface
+        keep = kept
     c = coef.astype(np.float32)
     r = ((np.arange(h, dtype=np.float32) + 0.5) / (bh * grid))[:, None]
     q = ((np.arange(w, dtype=np.float32) + 0.5) / (bw * grid))[None, :]
@@ -149,22 +195,23 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
     if gray.ndim != 2 or gray.dtype != np.uint8 or gray.size == 0:
         raise BadArgumentError(
             f"binarize needs a non-empty 2-D uint8 image, got {gray.dtype} {gray.shape}")
-    lo, hi = int(gray.min()), int(gray.max())
+    lo, hi, _, _ = cv2.minMaxLoc(gray)
     if hi - lo < MIN_CONTRAST:
         polarity = "light-on-dark" if ink == "light" else "dark-on-light"
         return Binarized(np.zeros(gray.shape, bool), np.zeros_like(gray), 255, polarity)
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if ink == "auto":
-        dark_border = float(np.mean(border(gray) <= level))
+        edge = border(gray)
+        dark_border = np.count_nonzero(edge <= level) / edge.size  # the share, as np.mean
         if abs(dark_border - BORDER_MAJORITY) < 0.05:
-            dark_border = float(np.mean(gray <= level))
+            dark_border = np.count_nonzero(gray <= level) / gray.size
         ink = "light" if dark_border > BORDER_MAJORITY else "dark"
     even = even_out(gray, dark=ink == "dark")
     if even is not gray:
         gray = even
         level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     if ink == "dark":
-        ink_img = 255 - gray
+        ink_img = cv2.bitwise_not(gray)  # 255 - gray
         otsu = 255 - int(level) - 1
         polarity = "dark-on-light"
     else:
@@ -173,8 +220,9 @@ def binarize(gray: np.ndarray, *, ink: str = "auto") -> Binarized:
         polarity = "light-on-dark"
     # Otsu is biased when ink is a small share of the image (it lands in the
     # anti-aliased rim); the midpoint of the two classes' typical levels is not.
-    paper_level = int(np.median(ink_img[ink_img <= otsu]))
-    ink_level = int(np.percentile(ink_img[ink_img > otsu], INK_PERCENTILE))
+    hist = _histogram(ink_img)
+    paper_level = int(_level_percentile(ink_img, hist, 0, otsu, 50))  # the median
+    ink_level = int(_level_percentile(ink_img, hist, otsu + 1, 255, INK_PERCENTILE))
     threshold = round(paper_level + THRESHOLD_FRACTION * (ink_level - paper_level))
     return Binarized(ink_img > threshold, ink_img, threshold, polarity, paper_level, ink_level)
 
@@ -187,13 +235,14 @@ def edges(bw: Binarized, *, inner: float = 0.2, outer: float = 0.65) -> tuple[fl
     anti-aliased text gives under a pixel, blur widens it with its radius. The
     stroke width is twice the ink area over the outline length.
     """
-    body = bw.mask.astype(np.uint8)
-    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
-    area = int(body.sum())
-    outline = area - int(cv2.erode(body, cross).sum())
+    body = np.ascontiguousarray(bw.mask).view(np.uint8)
+    area = cv2.countNonZero(body)
+    outline = area - cv2.countNonZero(cv2.erode(body, _CROSS))
     if not outline:
         return 0.0, 0.0
-    ramp = int(np.count_nonzero((bw.ink > bw.level(inner)) & (bw.ink <= bw.level(outer))))
+    # whole levels above the inner level and up to the outer one
+    lo, hi = math.floor(bw.level(inner)) + 1, math.floor(bw.level(outer))
+    ramp = cv2.countNonZero(cv2.inRange(bw.ink, lo, hi)) if lo <= hi else 0
     return ramp / outline, 2.0 * area / outline
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from topodigit.quantiles import median
+
 #: Angles tried, in degrees (positive: lines fall to the right, in image rows).
 MAX_SKEW = 6.0
 SKEW_STEP = 0.25
@@ -34,7 +36,8 @@ BIN_SHARE = 0.15
 MIN_GAIN = 1.15
 
 
-def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
+def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,
+                  stats: np.ndarray | None = None) -> float:
     """Estimate the text skew of an ink mask, in degrees (0 when unsure).
 
     Parameters
@@ -43,6 +46,9 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
         True on ink.
     max_components : int
         Only the largest this many components vote.
+    stats : ndarray, optional
+        ``cv2.connectedComponentsWithStats`` stats of the mask (8-connected),
+        when the caller already has them.
 
     Returns
     -------
@@ -50,7 +56,9 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
         The angle the lines make with the image rows: positive when they fall
         towards the right (row grows with column).
     """
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if stats is None:
+        _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+            mask.astype(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
     stats = stats[1:]
     if len(stats) < MIN_VOTERS:
         return 0.0
@@ -63,7 +71,7 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000) -> float:
     top = voters[:, cv2.CC_STAT_TOP].astype(float)
     bottom = top + voters[:, cv2.CC_STAT_HEIGHT]
     xs, ys = np.concatenate([x, x]), np.concatenate([top, bottom])
-    width = max(1.0, BIN_SHARE * float(np.median(voters[:, cv2.CC_STAT_HEIGHT])))
+    width = max(1.0, BIN_SHARE * median(voters[:, cv2.CC_STAT_HEIGHT].tolist()))
     angles = np.arange(-MAX_SKEW, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP)
     rad = np.deg2rad(angles)[:, None]
     rows = ys[None, :] * np.cos(rad) - xs[None, :] * np.sin(rad)  # (angles, points)

@@ -97,7 +97,7 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
     suspect = _inconsistent(settled, vecs, [out[i].char for i in settled])
     suspect |= _mixed_rules(trusted, out)
     page = [i for i in trusted if i not in suspect]
-    page_tree = cKDTree(np.stack([vecs[i] for i in page])) if page else None
+    page_tree = None  # built for the first glyph that needs it
     for i in idx:
         v = out[i]
         if v.method not in _TRUSTED or (v.readable and v.confidence >= AMBIGUOUS
@@ -105,6 +105,8 @@ def decide(verdicts: Sequence[Verdict], masks: Sequence[np.ndarray | None], *, m
             continue
         allowed = v.candidates if v.readable and i not in suspect else None
         decided = None
+        if page and page_tree is None:
+            page_tree = cKDTree(np.stack([vecs[j] for j in page]))
         if page_tree is not None:
             decided = _from_page(vecs[i], page_tree, [out[j].char for j in page], allowed,
                                  PAGE_UNIT * PAGE_GATE, exclude=page.index(i) if i in page
@@ -140,8 +142,8 @@ def _inconsistent(ids: list[int], vecs: dict[int, np.ndarray], chars: list[str]
     lab = np.array(chars)
     same = lab[:, None] == lab[None, :]
     twin = (~same & (dist < SAME_SHAPE * PAGE_UNIT)).any(axis=1)  # same shape, other digit
-    odd_labels = {lab[a] for a in range(len(ids))
-                  if (same[a] & np.isfinite(dist[a]) & (dist[a] > ODD_SHAPE * PAGE_UNIT)).any()}
+    odd = (same & np.isfinite(dist) & (dist > ODD_SHAPE * PAGE_UNIT)).any(axis=1)
+    odd_labels = set(lab[odd].tolist())
     return {ids[a] for a in range(len(ids)) if twin[a] or lab[a] in odd_labels}
 
 

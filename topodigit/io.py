@@ -80,7 +80,7 @@ class _Quiet:
 _QUIET = _Quiet()
 
 
-def load_image(image: Any) -> np.ndarray:
+def load_image(image: Any, *, copy: bool = True) -> np.ndarray:
     """Load an image as a 2-D ``uint8`` gray array (0 black, 255 white).
 
     Parameters
@@ -90,11 +90,15 @@ def load_image(image: Any) -> np.ndarray:
         ``(H, W)``, ``(H, W, 1)``, ``(H, W, 2)`` (gray + alpha), ``(H, W, 3)`` (BGR)
         or ``(H, W, 4)`` (BGRA) and dtype bool, integer or float; or a PIL image.
         Files and bytes are turned upright by their EXIF orientation.
+    copy : bool
+        With False, a C-contiguous 2-D ``uint8`` array is returned itself, not a
+        copy (for callers that only read it).
 
     Returns
     -------
     numpy.ndarray
-        A new C-contiguous ``uint8`` array of shape ``(H, W)``. ``uint8`` data is
+        A new C-contiguous ``uint8`` array of shape ``(H, W)`` (or ``image``
+        itself, see ``copy``). ``uint8`` data is
         kept; wider integers are min-max scaled only if they exceed 0..255; floats
         within [0, 1] are multiplied by 255, other floats are min-max scaled;
         non-finite floats are replaced by the median of the finite ones.
@@ -122,6 +126,10 @@ def load_image(image: Any) -> np.ndarray:
     topodigit.errors.BadArgumentError: image must be a path, bytes, ndarray or PIL image, got int
     """
     if isinstance(image, np.ndarray):
+        if (not copy and image.ndim == 2 and image.dtype == np.uint8
+                and image.flags.c_contiguous):
+            _check_array(image, "image array")
+            return image
         return _to_gray(image, "image array")
     if isinstance(image, Image.Image):
         _check_pixels(image.height, image.width, "PIL image")
@@ -302,14 +310,7 @@ def _to_gray(array: np.ndarray, source: str) -> np.ndarray:
     """Any supported array -> new C-contiguous uint8 gray array."""
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
-    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
-        raise BadImageError(f"{source}: expected shape (H, W) or (H, W, 1|2|3|4), "
-                            f"got {array.shape}")
-    if array.shape[0] == 0 or array.shape[1] == 0:
-        raise BadImageError(f"{source}: image has a zero-size side, shape {array.shape}")
-    if array.dtype.kind not in "biuf":
-        raise BadImageError(f"{source}: unsupported dtype {array.dtype}")
-    _check_pixels(array.shape[0], array.shape[1], source)
+    _check_array(array, source)
     if array.dtype == np.uint8 and array.ndim == 2:
         return np.array(array, order="C")
     if array.dtype == np.uint8 and array.shape[2] == 3:
@@ -325,6 +326,18 @@ def _to_gray(array: np.ndarray, source: str) -> np.ndarray:
         alpha = _alpha_unit(array[..., -1], colour)
         unit = unit * alpha + (1.0 - alpha)  # composite over white
     return np.ascontiguousarray(np.clip(np.rint(unit * 255.0), 0, 255).astype(np.uint8))
+
+
+def _check_array(array: np.ndarray, source: str) -> None:
+    """Fail with :class:`BadImageError` unless ``array`` is a supported image array."""
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
+        raise BadImageError(f"{source}: expected shape (H, W) or (H, W, 1|2|3|4), "
+                            f"got {array.shape}")
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise BadImageError(f"{source}: image has a zero-size side, shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise BadImageError(f"{source}: unsupported dtype {array.dtype}")
+    _check_pixels(array.shape[0], array.shape[1], source)
 
 
 def _finite(array: np.ndarray, source: str) -> np.ndarray:

@@ -33,7 +33,9 @@ from topodigit.scale import shrink, unscale_box
 from topodigit.segment import (
     MAX_COMPONENTS,
     TALL_SHARE,
+    Components,
     Region,
+    components,
     line_height,
     region_mask,
     segment,
@@ -91,6 +93,10 @@ BLURRY_RAMP_STROKES = 0.2
 BLURRY_STROKE = 2.5
 BLURRY_SHARP = 0.6
 BLURRY_FAINT = 0.4
+
+
+#: Kernel that grows a glyph's own ink by one pixel (see :func:`glyph_crop`).
+_SQUARE = np.ones((3, 3), np.uint8)
 
 
 @dataclass(frozen=True)
@@ -173,8 +179,8 @@ def glyph_crop(ink: np.ndarray, labels: np.ndarray, region: Region, *, pad: int 
     b = region.box
     top, left = max(b.top - pad, 0), max(b.left - pad, 0)
     bottom, right = min(b.bottom + pad, ink.shape[0]), min(b.right + pad, ink.shape[1])
-    own = region_mask(labels, region, Box(top, left, bottom, right)).astype(np.uint8)
-    grown = cv2.dilate(own, np.ones((3, 3), np.uint8))
+    own = region_mask(labels, region, Box(top, left, bottom, right)).view(np.uint8)
+    grown = cv2.dilate(own, _SQUARE)
     crop: np.ndarray = ink[top:bottom, left:right] * grown
     return crop
 
@@ -187,11 +193,10 @@ def glyph_masks(crop: np.ndarray, sharp: float, faint: float, *, norm_height: in
     """
     img = topology.resample(crop, height=norm_height)
     loose = img > faint
-    rows = np.flatnonzero(loose.any(axis=1))
-    cols = np.flatnonzero(loose.any(axis=0))
-    if len(rows):
-        img = img[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-        loose = loose[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    left, top, width, height = cv2.boundingRect(loose.view(np.uint8))  # of the faint ink
+    if width:
+        img = img[top:top + height, left:left + width]
+        loose = loose[top:top + height, left:left + width]
     return img > sharp, loose
 
 
@@ -248,9 +253,13 @@ def check_roi(roi: Any, shape: tuple[int, int]) -> tuple[int, int, int, int]:
     return x0, y0, x1, y1
 
 
-def _read_lines(bw: Binarized, cfg: ReaderConfig) -> tuple[list[list[_Read]], bool]:
-    """Segment, lay out and classify; returns the lines and the truncation flag."""
-    seg = segment(bw.mask, max_components=cfg.max_components)
+def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = None
+                ) -> tuple[list[list[_Read]], bool]:
+    """Segment, lay out and classify; returns the lines and the truncation flag.
+
+    ``found`` is ``components(bw.mask)``, when the caller already has it.
+    """
+    seg = segment(bw.mask, max_components=cfg.max_components, found=found)
     sharp, faint = bw.level(SHARP_FRACTION), bw.level(FAINT_FRACTION)
     ramp, stroke = edges(bw)
     if ramp >= BLURRY_RAMP and BLURRY_RAMP_STROKES * stroke <= ramp and stroke >= BLURRY_STROKE:
@@ -598,7 +607,7 @@ def samples(image: Any, *, config: ReaderConfig | None = None
 def _scan(image: Any, roi: Any, cfg: ReaderConfig
           ) -> tuple[list[list[_Read]], tuple[int, int], str, list[str]]:
     """Load, binarize, deskew and read the page up to the fallback."""
-    whole = load_image(image)
+    whole = load_image(image, copy=False)  # the stages only read it
     shape = (int(whole.shape[0]), int(whole.shape[1]))
     x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
     gray = whole[y0:y1, x0:x1]
@@ -606,13 +615,18 @@ def _scan(image: Any, roi: Any, cfg: ReaderConfig
     gray, factors = shrink(gray, ink=cfg.ink)  # large glyphs: read a smaller copy
     bw = binarize(gray, ink=cfg.ink)
     notes = []
-    angle = estimate_skew(bw.mask, max_components=cfg.max_components) if cfg.deskew else 0.0
+    found = components(bw.mask)  # for the skew and the segmentation
+    angle = 0.0
+    if cfg.deskew:
+        angle = estimate_skew(bw.mask, max_components=cfg.max_components, stats=found.stats)
+    page_found: Components | None = found
     if angle:
         paper = int(np.median(border(gray)))
         turned, matrix = rotate(gray, angle, fill=paper)
         bw = binarize(turned, ink="dark" if bw.polarity == "dark-on-light" else "light")
+        page_found = None
         notes.append(f"deskewed: lines were tilted {angle:+.2f} degrees")
-    page, truncated = _read_lines(bw, cfg)
+    page, truncated = _read_lines(bw, cfg, page_found)
     if angle:
         page = _move(page, lambda b: Box(*unrotate_box(
             (b.top, b.left, b.bottom, b.right), matrix, gray.shape[:2])))

@@ -18,10 +18,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 UNREADABLE = "?"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,50 @@ class Bay:
     angle: float = 0.0
 
 
+class Deferred(Generic[T]):
+    """A field value computed when it is first read: ``compute()`` is called once.
+
+    Measuring a glyph gives some :class:`Topology` fields this way (the
+    skeleton's), because the rules never read them.
+
+    >>> t = Topology(height=40, width=20, stroke=Deferred(lambda: 0.25))
+    >>> t.stroke, t == Topology(height=40, width=20, stroke=0.25)
+    (0.25, True)
+    """
+
+    def __init__(self, compute: Callable[[], T]) -> None:
+        self.compute = compute
+
+
+class _MaybeDeferred(Generic[T]):
+    """Dataclass field (a data descriptor) that also takes a :class:`Deferred`
+    value and replaces it by its result at the first read."""
+
+    def __init__(self, default: T) -> None:
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object | None, owner: Any = None) -> T:
+        if obj is None:  # the class's default
+            return self.default
+        value = obj.__dict__[self.name]
+        if isinstance(value, Deferred):
+            value = value.compute()
+            obj.__dict__[self.name] = value  # frozen to users, not to its own cache
+        return value
+
+    def __set__(self, obj: object, value: T | Deferred[T]) -> None:
+        obj.__dict__[self.name] = value
+
+
 @dataclass(frozen=True)
 class Topology:
     """Shape facts about one glyph, measured on its normalised mask.
+
+    ``endpoints``, ``junctions`` and ``stroke`` (the skeleton's facts) may be
+    given as a :class:`Deferred`; they are then computed when first read.
 
     Examples
     --------
@@ -105,12 +149,12 @@ class Topology:
     height: int
     width: int
     holes: tuple[Hole, ...] = ()
-    endpoints: tuple[tuple[float, float], ...] = ()
-    junctions: tuple[tuple[float, float], ...] = ()
+    endpoints: _MaybeDeferred[tuple[tuple[float, float], ...]] = _MaybeDeferred(())
+    junctions: _MaybeDeferred[tuple[tuple[float, float], ...]] = _MaybeDeferred(())
     centroid: tuple[float, float] = (0.5, 0.5)
     bays: tuple[Bay, ...] = ()
     ink: float = 0.5
-    stroke: float = 0.1
+    stroke: _MaybeDeferred[float] = _MaybeDeferred(0.1)
     solidity: float = 0.5
     pieces: int = 1
     top_width: float = 1.0
@@ -124,6 +168,10 @@ class Topology:
     def aspect(self) -> float:
         """Width over height of the glyph box."""
         return self.width / max(self.height, 1)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with deferred fields computed (a :class:`Deferred` holds a function)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def bays_on(self, side: str, *, min_area: float = 0.0) -> tuple[Bay, ...]:
         """Bays opening to ``side`` with at least ``min_area`` of the hull."""
@@ -279,4 +327,5 @@ class Reading:
                    notes=tuple(d.get("notes", ())))
 
 
-__all__ = ["UNREADABLE", "Bay", "Box", "Glyph", "Hole", "Line", "Reading", "Topology", "Verdict"]
+__all__ = ["UNREADABLE", "Bay", "Box", "Deferred", "Glyph", "Hole", "Line", "Reading", "Topology",
+           "Verdict"]

@@ -49,7 +49,8 @@ def text_height(gray: np.ndarray, *, ink: str = "auto") -> float:
     step = max(1, math.ceil(math.sqrt(h * w / PROBE_PIXELS)))
     probe = gray if step == 1 else _area(gray, (max(1, w // step), max(1, h // step)))
     mask = binarize(probe, ink=ink).mask
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask.view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
     area, height = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
     if not len(area):
         return 0.0
@@ -79,7 +80,9 @@ def _area(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     first while it stays at least that large (OpenCV's fast path)."""
     h, w = gray.shape
     while w // 2 >= size[0] and h // 2 >= size[1]:
-        gray = cv2.resize(gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        # an odd last row or column is dropped: exact halving is the fast path
+        gray = cv2.resize(gray[:h // 2 * 2, :w // 2 * 2], (w // 2, h // 2),
+                          interpolation=cv2.INTER_AREA)
         h, w = gray.shape
     if (w, h) == size:
         return gray

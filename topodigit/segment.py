@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from topodigit.errors import BadArgumentError
+from topodigit.quantiles import median, percentile
 from topodigit.results import Box
 
 #: Components smaller than this many pixels are noise at any size.
@@ -78,6 +80,29 @@ class Region:
     labels: tuple[int, ...]
 
 
+class Components(NamedTuple):
+    """8-connected components of an ink mask: their number ``n`` (with the paper,
+    label 0), the label image and OpenCV's stats (see :func:`components`)."""
+
+    n: int
+    labels: np.ndarray
+    stats: np.ndarray
+
+
+def components(mask: np.ndarray) -> Components:
+    """The 8-connected components of an ink mask (``cv2.connectedComponentsWithStats``).
+
+    Labelled with Grana's block-based algorithm (``cv2.CCL_BBDT``): the same
+    labels as OpenCV's default, at a third of its time on a line image.
+
+    >>> components(np.eye(3, dtype=bool)).n
+    2
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        np.ascontiguousarray(mask).view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)
+    return Components(int(n), labels, stats)
+
+
 @dataclass(frozen=True)
 class Segmentation:
     """Result of :func:`segment`: the label image and the lines of regions."""
@@ -123,8 +148,8 @@ def _merge_pairs(stats: np.ndarray) -> np.ndarray:
     narrow = np.minimum(w[:, None], w[None, :])
     row_gap = np.maximum(top[:, None], top[None, :]) - np.minimum(bottom[:, None], bottom[None, :])
     tall = np.maximum(h[:, None], h[None, :])
-    big = stats[:, cv2.CC_STAT_AREA] >= np.median(stats[:, cv2.CC_STAT_AREA])
-    typical = float(np.percentile(h[big], 75)) if big.any() else float(h.max(initial=1))
+    big = stats[:, cv2.CC_STAT_AREA] >= median(stats[:, cv2.CC_STAT_AREA].tolist())
+    typical = percentile(h[big].tolist(), 75) if big.any() else float(h.max(initial=1))
     span = np.maximum(bottom[:, None], bottom[None, :]) - np.minimum(top[:, None], top[None, :])
     out: np.ndarray = ((col_ov >= MERGE_COL_OVERLAP * narrow) & (row_gap <= MERGE_ROW_GAP * tall)
                        & ((span <= MERGE_MAX_SPAN * typical)
@@ -193,14 +218,14 @@ def line_height(boxes: list[Box]) -> float:
     Glyphs at least TALL_SHARE of the tallest one count, so punctuation and
     specks do not pull it down.
     """
-    heights = np.array([b.height for b in boxes], float)
-    return float(np.median(heights[heights >= TALL_SHARE * heights.max()]))
+    tallest = max(b.height for b in boxes)
+    return median(float(b.height) for b in boxes if b.height >= TALL_SHARE * tallest)
 
 
 def _typical_width(line: list[Region], height: float) -> float:
     widths = [r.box.width for r in line if TALL_SHARE * height <= r.box.height
               and r.box.width <= SPLIT_MIN_ASPECT * r.box.height]
-    return float(np.median(widths)) if len(widths) >= 2 else DEFAULT_ASPECT * height
+    return median(widths) if len(widths) >= 2 else DEFAULT_ASPECT * height
 
 
 def _split(region: Region, labels: np.ndarray, width: float) -> list[Region]:
@@ -242,7 +267,8 @@ def split_touching(line: list[Region], labels: np.ndarray) -> list[Region]:
     return out
 
 
-def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmentation:
+def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS,
+            found: Components | None = None) -> Segmentation:
     """Find glyphs in an ink mask and order them for reading.
 
     Parameters
@@ -252,6 +278,8 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     max_components : int
         Cap on the components examined (largest first); more are ignored and
         ``truncated`` is set.
+    found : Components, optional
+        ``components(mask)``, when the caller already has it.
 
     Returns
     -------
@@ -260,9 +288,7 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     """
     if mask.ndim != 2 or mask.size == 0:
         raise BadArgumentError(f"segment needs a non-empty 2-D mask, got shape {mask.shape}")
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
-        mask.astype(np.uint8), connectivity=8, ltype=cv2.CV_32S
-    )
+    n, labels, stats = components(mask) if found is None else found
     ids = np.arange(1, n)
     ids = ids[stats[ids, cv2.CC_STAT_AREA] >= MIN_AREA_PX]
     dropped = (n - 1) - len(ids)
@@ -278,7 +304,7 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
         for i, g in enumerate(seven):
             groups.setdefault(int(g), []).append(i)
     else:
-        pairs = _merge_pairs(st) if len(ids) else np.zeros((0, 0), bool)
+        pairs = _merge_pairs(st) if len(ids) > 1 else np.zeros((len(ids), len(ids)), bool)
         parent = list(range(len(ids)))
         for i, j in zip(*np.nonzero(np.triu(pairs)), strict=True):
             ri, rj = _find(parent, int(i)), _find(parent, int(j))
@@ -300,4 +326,5 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS) -> Segmen
     return Segmentation(labels, lines, dropped, truncated, seven is not None)
 
 
-__all__ = ["MAX_COMPONENTS", "Region", "Segmentation", "line_height", "region_mask", "segment"]
+__all__ = ["MAX_COMPONENTS", "Components", "Region", "Segmentation", "components", "line_height",
+           "region_mask", "segment"]

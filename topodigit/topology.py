@@ -24,6 +24,7 @@ A 5x7 ring has one hole in the middle:
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -32,7 +33,7 @@ from skimage.morphology import skeletonize
 
 from topodigit import skeleton as sk
 from topodigit.errors import BadArgumentError
-from topodigit.results import Bay, Hole, Topology
+from topodigit.results import Bay, Deferred, Hole, Topology
 
 #: Glyphs are resampled to this height before measuring (cost and scale invariance).
 NORM_HEIGHT = 40
@@ -50,6 +51,8 @@ EDGE_BAND = 0.12
 #: Bays smaller than this share of the convex hull are ignored.
 BAY_MIN_AREA = 0.02
 
+#: The edge midpoints of a pixel around its centre, in doubled coordinates (col, row).
+_DIAMOND = np.array([[-1, 0], [1, 0], [0, -1], [0, 1]], np.int32)
 _CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 _SIDES = ((45.0, "right"), (135.0, "top"), (225.0, "left"), (315.0, "bottom"), (360.0, "right"))
 
@@ -83,13 +86,15 @@ def _labels(mask: np.ndarray, connectivity: int) -> tuple[int, np.ndarray]:
     return int(n), lab
 
 
-def _raster_order(lab: np.ndarray, stats: np.ndarray, ids: np.ndarray) -> list[int]:
+def _raster_order(lab: np.ndarray, stats: np.ndarray, ids: np.ndarray, *, shift: int = 0
+                  ) -> list[int]:
     """``ids`` sorted by the raster position of each label's first pixel (the
-    order :func:`scipy.ndimage.label` numbers them in); ``stats`` are OpenCV's."""
+    order :func:`scipy.ndimage.label` numbers them in); ``stats`` are OpenCV's,
+    of ``lab`` with ``shift`` rows and columns of padding around it."""
     if len(ids) < 2:
         return [int(i) for i in ids]
     labels = ids.tolist()
-    tops = stats[ids, cv2.CC_STAT_TOP].tolist()  # the first pixel is in the top row
+    tops = (stats[ids, cv2.CC_STAT_TOP] - shift).tolist()  # the first pixel is in the top row
     first = [(t, int(np.argmax(lab[t] == i))) for t, i in zip(tops, labels, strict=True)]
     return [i for _, i in sorted(zip(first, labels, strict=True))]
 
@@ -108,26 +113,26 @@ def _main_pieces(mask: np.ndarray) -> tuple[np.ndarray, int]:
 def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
            ) -> tuple[list[Hole], np.ndarray]:
     rows, cols = mask.shape
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(  # 4-connected paper; label 0 is ink
-        (~mask).astype(np.uint8), connectivity=4, ltype=cv2.CV_32S)
-    outside = np.zeros(n, bool)
-    outside[0] = True
-    for edge in (lab[0], lab[-1], lab[:, 0], lab[:, -1]):
-        outside[edge] = True
-    ids = np.flatnonzero(~outside)
-    if not len(ids):
-        return [], mask.copy()
-    filled = mask | ~outside[lab]
+    # 4-connected paper with a ring of paper around it: the outside is one piece,
+    # the ring's, and every other is a hole (label 0 is ink)
+    paper = cv2.copyMakeBorder((~mask).view(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4, ltype=cv2.CV_32S)
+    if n <= 2:
+        return [], mask  # nothing to fill (callers only read it)
+    outside = int(lab[0, 0])
+    ids = np.delete(np.arange(1, n), outside - 1)
+    lab = lab[1:-1, 1:-1]
+    filled = lab != outside
     areas = stats[:, cv2.CC_STAT_AREA]
     biggest = int(areas[ids].max())
     holes = []
-    for i in _raster_order(lab, stats, ids):
+    for i in _raster_order(lab, stats, ids, shift=1):
         area = int(areas[i])
         if area >= min_area * rows * cols and area >= HOLE_MIN_RELATIVE * biggest:
-            rr, cc = np.nonzero(lab == i)
-            top = int(stats[i, cv2.CC_STAT_TOP])
+            m = cv2.moments((lab == i).view(np.uint8), binaryImage=True)  # sums of cols, rows
+            top = int(stats[i, cv2.CC_STAT_TOP]) - 1
             holes.append(Hole(
-                row=(int(rr.sum()) / area + 0.5) / rows, col=(int(cc.sum()) / area + 0.5) / cols,
+                row=(m["m01"] / area + 0.5) / rows, col=(m["m10"] / area + 0.5) / cols,
                 area=float(area / (rows * cols)), top=top / rows,
                 bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows))
     holes.sort(key=lambda h: h.row)
@@ -138,9 +143,12 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     """Pixels of the convex hull of a mask's ink (``skimage.morphology.convex_hull_image``).
 
     The hull is taken around the midpoints of the ink pixels' edges, and a pixel
-    belongs to it when its centre lies inside or on the hull; the test is done
-    in exact integer arithmetic, in coordinates doubled so the midpoints are
-    whole numbers.
+    belongs to it when its centre lies inside or on the hull. In coordinates
+    doubled so the midpoints are whole numbers, the hull of the midpoints is the
+    hull of the pixel centres grown by the diamond of the four midpoint offsets.
+    A row's span ends where the hull's edges cross the row: quotients of small
+    whole numbers, whose floors and ceilings float division gives exactly
+    (rounding cannot carry such a quotient across a whole number).
 
     >>> import numpy as np
     >>> m = np.zeros((5, 5), bool); m[0, 0] = m[4, 4] = m[0, 4] = True
@@ -151,31 +159,34 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
            [0, 0, 0, 1, 1],
            [0, 0, 0, 0, 1]])
     """
-    cols = mask.shape[1]
-    out = np.zeros(mask.shape, bool)
-    r = np.flatnonzero(mask.any(axis=1))
-    if not len(r):
-        return out
-    sub = mask[r]
-    first, last = sub.argmax(axis=1), cols - 1 - sub[:, ::-1].argmax(axis=1)
-    # the extreme pixels of each row span the hull; their edge midpoints, doubled
-    xs, ys = 2 * np.concatenate([first, last]), 2 * np.concatenate([r, r])
-    pts = np.stack([np.concatenate([xs, xs, xs - 1, xs + 1]),
-                    np.concatenate([ys - 1, ys + 1, ys, ys])], axis=1).astype(np.int32)
-    v = cv2.convexHull(pts)[:, 0, :].astype(np.int64)
-    x0, y0 = v[:, 0], v[:, 1]
-    x1, y1 = np.concatenate([x0[1:], x0[:1]]), np.concatenate([y0[1:], y0[:1]])
-    turn = 1 if int(np.sum(x0 * y1 - x1 * y0)) > 0 else -1
-    dx, dy = turn * (x1 - x0), turn * (y1 - y0)
-    # rows r[0]..r[-1] lie between the flat top and bottom edges; in them,
-    # (px, py) is inside or on edge k when dx*(py - y0) - dy*(px - x0) >= 0
-    k = dx[:, None] * (2 * np.arange(r[0], r[-1] + 1)[None, :] - y0[:, None])  # edges x rows
-    right, left = dy > 0, dy < 0
-    hi = ((x0[right, None] + k[right] // dy[right, None]) // 2).min(axis=0, initial=cols)
-    ceil = -(-k[left] // dy[left, None])
-    lo = (-(-(x0[left, None] + ceil) // 2)).max(axis=0, initial=-1)
+    rows, cols = mask.shape
+    out = np.zeros((rows, cols), bool)
+    inked = mask.any(axis=1)
+    if np.count_nonzero(inked) == rows:
+        r, sub = np.arange(rows), mask
+    else:
+        r = np.flatnonzero(inked)
+        if not len(r):
+            return out
+        sub = mask[r]
+    n = len(r)
+    ends = np.empty((2 * n, 2), np.int32)  # (col, row) of the first and last ink pixel of a row
+    ends[:n, 0] = sub.argmax(axis=1)
+    ends[n:, 0] = cols - 1 - sub[:, ::-1].argmax(axis=1)
+    ends[:n, 1] = ends[n:, 1] = r
+    grown = (2 * cv2.convexHull(ends) + _DIAMOND).reshape(-1, 2)
+    v = cv2.convexHull(grown)[:, 0, :].astype(np.float64)  # OpenCV's order: clockwise on screen
+    d = np.concatenate((v[1:], v[:1])) - v
+    dx, dy, x0, y0 = d[:, 0], d[:, 1], v[:, 0], v[:, 1]
+    top, bottom = int(r[0]), int(r[-1])
+    # pixel centre (2c, y) is inside edge k when dx*(y - y0) - dy*(2c - x0) >= 0: it
+    # bounds c from above when the edge goes down (dy > 0), from below when it goes up
+    y = 2.0 * np.arange(top, bottom + 1)
+    cross = ((x0 * dy)[:, None] + dx[:, None] * (y - y0[:, None])) / (2 * dy + (dy == 0))[:, None]
+    hi = np.floor(cross[dy > 0].min(axis=0))
+    lo = np.ceil(cross[dy < 0].max(axis=0))
     c = np.arange(cols)
-    out[r[0]:r[-1] + 1] = (c[None, :] >= lo[:, None]) & (c[None, :] <= hi[:, None])
+    out[top:bottom + 1] = (c >= lo[:, None]) & (c <= hi[:, None])
     return out
 
 
@@ -189,36 +200,33 @@ def _side(angle: float) -> str:
 def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     rows, cols = filled.shape
     hull = convex_hull(filled)
-    hull_area = float(hull.sum())
-    solidity = float(filled.sum()) / max(hull_area, 1.0)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats((hull & ~filled).astype(np.uint8),
-                                                        connectivity=4, ltype=cv2.CV_32S)
+    hull_area = float(np.count_nonzero(hull))
+    solidity = float(np.count_nonzero(filled)) / max(hull_area, 1.0)
+    _, lab, stats, centres = cv2.connectedComponentsWithStats(
+        (hull > filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)  # hull, not filled
     shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
     shares[0] = 0.0
     big = np.flatnonzero(shares >= BAY_MIN_AREA)
     if not len(big):
         return [], solidity
-    # hull pixels with a 4-neighbour outside the hull (or the box): the mouths
-    outer = cv2.erode(hull.astype(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT,
-                      borderValue=0) == 0
-    rr, cc = np.nonzero(lab)
-    ids = lab[rr, cc]
-    on_mouth = outer[rr, cc]
-    mids, mrr, mcc = ids[on_mouth], rr[on_mouth], cc[on_mouth]
-    # per bay: sums of rows and columns of its pixels and of its mouth's (exact)
-    sums = [np.bincount(i, w, n) for i, w in ((ids, rr), (ids, cc), (mids, mrr), (mids, mcc),
-                                              (mids, mrr * mrr), (mids, mcc * mcc),
-                                              (mids, mrr * mcc))]
-    mouths = np.bincount(mids, minlength=n)
+    # bay pixels with a 4-neighbour outside the hull (or the box): the mouths
+    inner = cv2.erode(hull.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    mouths = lab * (inner == 0)
+    areas = stats[big, cv2.CC_STAT_AREA].tolist()
+    # sorted by area at the end; equal areas stay in raster order (only then needed)
+    order = big.tolist() if len(set(areas)) == len(areas) else _raster_order(lab, stats, big)
     bays = []
-    for i in _raster_order(lab, stats, big):
-        area, count = float(shares[i]), int(stats[i, cv2.CC_STAT_AREA])
-        if mouths[i] == 0:
+    for i in order:
+        # the mouth's pixel count and sums of columns, rows, their squares and products
+        m = cv2.moments((mouths == i).view(np.uint8), binaryImage=True)  # exact: whole numbers
+        count = m["m00"]
+        if count == 0:
             continue
-        row, col = sums[0][i] / count, sums[1][i] / count
-        dr, dc = sums[2][i] / mouths[i] - row, sums[3][i] / mouths[i] - col
-        if mouths[i] >= 3:
-            spread, nr, nc = _mouth_axis(int(mouths[i]), *(int(s[i]) for s in sums[2:]))
+        col, row = centres[i]  # OpenCV's: the sums of the columns and rows over the area
+        dr, dc = m["m01"] / count - row, m["m10"] / count - col
+        if count >= 3:
+            spread, nr, nc = _mouth_axis(int(m["m00"]), int(m["m01"]), int(m["m10"]),
+                                         int(m["m02"]), int(m["m20"]), int(m["m11"]))
             if nr * dr + nc * dc < 0:
                 nr, nc = -nr, -nc
             if spread > 1e-6:
@@ -226,7 +234,7 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
         angle = math.degrees(math.atan2(-dr, dc)) % 360.0
         top = int(stats[i, cv2.CC_STAT_TOP])
         bays.append(Bay(
-            side=_side(angle), area=area,
+            side=_side(angle), area=float(shares[i]),
             row=float((row + 0.5) / rows), col=float((col + 0.5) / cols),
             top=top / rows, bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows,
             angle=angle))
@@ -253,8 +261,8 @@ def _mouth_axis(n: int, sr: int, sc: int, srr: int, scc: int, src: int
 
 def _band_width(mask: np.ndarray, rows: slice) -> float:
     """Share of the glyph width spanned by the ink in a band of rows."""
-    cols = np.flatnonzero(mask[rows].any(axis=0))
-    return float((cols[-1] - cols[0] + 1) / mask.shape[1]) if len(cols) else 0.0
+    _, _, width, _ = cv2.boundingRect(np.ascontiguousarray(mask[rows]).view(np.uint8))
+    return width / mask.shape[1]
 
 
 def _merge_holes(sharp: list[Hole], faint: list[Hole]) -> tuple[Hole, ...]:
@@ -262,6 +270,38 @@ def _merge_holes(sharp: list[Hole], faint: list[Hole]) -> tuple[Hole, ...]:
     extra = [f for f in faint
              if not any(f.top <= h.row <= f.bottom and abs(f.col - h.col) < 0.25 for h in sharp)]
     return tuple(sorted(sharp + extra, key=lambda h: h.row))
+
+
+Points = tuple[tuple[float, float], ...]
+
+
+class _SkeletonFacts:
+    """A glyph's skeleton endpoints, junctions (normalised row, col) and stroke
+    width (share of the height), measured at the first look at :attr:`measured`.
+
+    ``mask`` is the glyph, ``main`` its main pieces and ``skel`` a pruned
+    skeleton, or None to take it from the main pieces' sharp ink.
+    """
+
+    def __init__(self, mask: np.ndarray, main: np.ndarray, skel: np.ndarray | None) -> None:
+        self.mask, self.main, self.skel = mask, main, skel
+
+    @functools.cached_property
+    def measured(self) -> tuple[Points, Points, float]:
+        mask, main, skel = self.mask, self.main, self.skel
+        rows, cols = mask.shape
+        raw = skeletonize(mask)
+        stroke = sk.stroke_width(mask, raw)
+        if skel is None:
+            body = main & mask if (main & mask).any() else main
+            skel = sk.skeleton(body, stroke=stroke,
+                               raw=raw if np.array_equal(body, mask) else None)
+        scale = np.array([rows, cols], float)
+        nb = sk.neighbours(skel)
+        ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel, nb=nb) + 0.5) / scale)
+        joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel, nb=nb) + 0.5) / scale)
+        del self.mask, self.main, self.skel  # measured once
+        return ends, joins, stroke / rows
 
 
 def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
@@ -282,7 +322,7 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
     """
     mask = np.asarray(mask, bool)
     rows, cols = mask.shape
-    if not mask.any():
+    if not np.count_nonzero(mask):
         return Topology(height=rows, width=cols, ink=0.0, stroke=0.0, solidity=0.0, pieces=0)
     whole = mask if faint is None else (np.asarray(faint, bool) | mask)
     main, pieces = _main_pieces(whole)
@@ -294,23 +334,17 @@ def measure(mask: np.ndarray, *, faint: np.ndarray | None = None,
         holes = _merge_holes(sharp, loose)
         filled |= loose_filled
     bays, solidity = _bays(filled)
-    raw = skeletonize(mask)
-    stroke = sk.stroke_width(mask, raw)
-    if skel is None:
-        body = main & mask if (main & mask).any() else main
-        skel = sk.skeleton(body, stroke=stroke,
-                           raw=raw if np.array_equal(body, mask) else None)
-    scale = np.array([rows, cols], float)
-    nb = sk.neighbours(skel)
-    ends = tuple((float(r), float(c)) for r, c in (sk.endpoints(skel, nb=nb) + 0.5) / scale)
-    joins = tuple((float(r), float(c)) for r, c in (sk.junctions(skel, nb=nb) + 0.5) / scale)
-    rr, cc = np.nonzero(mask)
+    # the rules do not read the skeleton: it is measured when the topology's facts are read
+    facts = _SkeletonFacts(mask.copy(), main.copy(), None if skel is None else skel.copy())
+    sums = cv2.moments(mask.view(np.uint8), binaryImage=True)  # ink pixels, sums of cols, rows
+    ink = sums["m00"]
     band = max(1, round(EDGE_BAND * rows))
     return Topology(
-        height=rows, width=cols, holes=holes, endpoints=ends, junctions=joins,
-        centroid=((int(rr.sum()) / len(rr) + 0.5) / rows, (int(cc.sum()) / len(rr) + 0.5) / cols),
-        bays=tuple(bays), ink=len(rr) / mask.size, stroke=stroke / rows, solidity=solidity,
-        pieces=pieces, top_width=_band_width(main, slice(0, band)),
+        height=rows, width=cols, holes=holes, endpoints=Deferred(lambda: facts.measured[0]),
+        junctions=Deferred(lambda: facts.measured[1]),
+        centroid=((sums["m01"] / ink + 0.5) / rows, (sums["m10"] / ink + 0.5) / cols),
+        bays=tuple(bays), ink=ink / mask.size, stroke=Deferred(lambda: facts.measured[2]),
+        solidity=solidity, pieces=pieces, top_width=_band_width(main, slice(0, band)),
         bottom_width=_band_width(main, slice(rows - band, rows)),
     )
 

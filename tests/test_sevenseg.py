@@ -155,7 +155,7 @@ def test_bars_with_ragged_edges_still_fit() -> None:
     glyph[rows, -1] = glyph[rows, -2]
     r = sevenseg.decode(glyph, height=H, cell_width=W + 2)
     assert r.verdict.char == "8"
-    assert r.fit >= 0.93  # pipeline.SEVEN_FIT
+    assert r.fit >= 0.93  # sevenline.SEVEN_FIT
 
 
 def test_crispness_is_full_for_drawn_segments_and_lower_for_a_tail() -> None:
@@ -163,5 +163,5 @@ def test_crispness_is_full_for_drawn_segments_and_lower_for_a_tail() -> None:
     tailed = draw("abcdfg")  # a 9 whose tail curls into the lower-left zone part-way
     tailed[H // 2 + GAP:H // 2 + 8, 0:T] = True
     r = sevenseg.decode(tailed, height=H, cell_width=W)
-    assert r.crisp < 0.85  # pipeline.SEVEN_CRISP
+    assert r.crisp < 0.85  # sevenline.SEVEN_CRISP
     assert sevenseg.crispness({"a": 1.0, "b": 0.0, "c": 0.3}) == 0.7

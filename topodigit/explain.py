@@ -31,7 +31,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage.morphology import convex_hull_image
 
-from topodigit import pipeline, topology
+from topodigit import measure, pipeline, topology
 from topodigit import skeleton as sk
 from topodigit.binarize import Binarized, binarize, border, edges
 from topodigit.deskew import estimate_skew, rotate
@@ -165,7 +165,7 @@ def explain(image: Any, *, config: pipeline.ReaderConfig | None = None,
 
 def explain_crop(crop: np.ndarray, glyph: Glyph, *, sharp: float, faint: float, index: int = 0,
                  line: int = 0, norm_height: int = topology.NORM_HEIGHT) -> GlyphExplanation:
-    """Explain one glyph from its ink-high gray ``crop`` (see :func:`pipeline.glyph_crop`).
+    """Explain one glyph from its ink-high gray ``crop`` (see :func:`topodigit.measure.glyph_crop`).
 
     The crop is normalised as the reader does; the glyph's own topology is
     kept when it has one, else it is measured here (except for punctuation).
@@ -179,7 +179,7 @@ def explain_crop(crop: np.ndarray, glyph: Glyph, *, sharp: float, faint: float, 
     >>> ex.mask.shape[0], len(ex.topology.endpoints), ex.measured_here
     (40, 2, True)
     """
-    mask, loose = pipeline.glyph_masks(crop, sharp, faint, norm_height=norm_height)
+    mask, loose = measure.glyph_masks(crop, sharp, faint, norm_height=norm_height)
     topo, here, same = glyph.topology, False, True
     if glyph.method not in NOT_MEASURED and mask.any():
         measured = topology.measure(mask, faint=loose)
@@ -213,7 +213,7 @@ def _crop(bw: Binarized, labels: np.ndarray, sizes: np.ndarray, box: Box) -> np.
     inside[0] = 0  # paper
     share = MEMBER_SHARE * np.minimum(sizes, inside.sum())  # of itself, or of the box's ink
     own = np.flatnonzero((inside > 0) & (inside >= share))
-    return pipeline.glyph_crop(bw.ink, labels, Region(box, tuple(int(v) for v in own)))
+    return measure.glyph_crop(bw.ink, labels, Region(box, tuple(int(v) for v in own)))
 
 
 def _feature_maps(mask: np.ndarray, loose: np.ndarray, topo: Topology | None

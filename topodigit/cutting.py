@@ -1,0 +1,175 @@
+"""Cutting a line's touching glyphs apart, where the pieces read best.
+
+The glue between segmentation and :mod:`topodigit.touching`: which regions of a
+line are wide enough to be touching glyphs, their gray crops per candidate
+piece, the score of a piece (the built-in HOG templates' vote on its
+normalised mask), and the chosen pieces measured by the rules and relabelled.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from topodigit import cuts, knn, touching
+from topodigit.binarize import Binarized
+from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
+from topodigit.results import Box
+from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
+
+#: A glyph at least this share of the line's digit height wide may be touching
+#: glyphs and is cut by recognition (see topodigit.touching); the widest single
+#: digits of the measured fonts (bold, italic) are about 0.8 ...
+TOUCHING_WIDTH = 0.85
+#: ... if it is also this many times as wide as the line's other (narrower)
+#: glyphs, or, with fewer than two of those, wider than this share of its height
+#: (a lone round 0 may be as wide as tall).
+TOUCHING_WIDTHS = 1.4
+TOUCHING_ALONE = 1.1
+#: A piece cut from touching glyphs drops its components smaller than this share
+#: of its largest (slivers of the neighbour the cut went through).
+SLIVER_SHARE = 0.15
+
+
+def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
+                  faint: float, *, norm_height: int, shared: np.ndarray
+                  ) -> tuple[list[Region], dict[Box, Measured], np.ndarray, set[Region]]:
+    """A line's regions with touching glyphs cut apart, the cut pieces as
+    measured, the label image with a new label for each piece (``labels``
+    itself, or a copy of it when ``labels`` is ``shared``, segmentation's own),
+    and the pieces cut from the one before them.
+
+    A region segmentation cut (its pieces share their labels and follow each
+    other), or one wide for the line (TOUCHING_WIDTH, TOUCHING_WIDTHS,
+    TOUCHING_ALONE), is cut again
+    where its pieces read best (:func:`_read_touching`), before the layout
+    measures spacing, so a space is not seen after a touching pair. Each piece
+    gets its own label (the label image is copied first), so later stages see
+    only its ink; a skipped bridge keeps the old label and belongs to no glyph.
+    """
+    if not regions:
+        return regions, {}, labels, set()
+    height = line_height([r.box for r in regions])
+    narrow = [r.box.width for r in regions
+              if r.box.height >= TALL_SHARE * height and r.box.width < TOUCHING_WIDTH * height]
+    wide = (max(TOUCHING_WIDTH * height, TOUCHING_WIDTHS * float(np.median(narrow)))
+            if len(narrow) >= 2 else TOUCHING_ALONE * height)
+    out: list[Region] = []
+    cut: dict[Box, Measured] = {}
+    joined: set[Region] = set()
+    k = 0
+    while k < len(regions):
+        first = regions[k]
+        run = 1
+        while k + run < len(regions) and regions[k + run].labels == first.labels:
+            run += 1
+        group = regions[k:k + run]
+        k += run
+        if run == 1 and (first.box.width < wide or first.box.height < TALL_SHARE * height):
+            out.append(first)
+            continue
+        pieces, whole, own = _read_touching(group, bw, labels, sharp, faint, height,
+                                            norm_height=norm_height)
+        if not pieces:  # nothing readable came out: leave the region as it was
+            out.extend(group)
+            continue
+        if len(pieces) == 1 and run == 1:
+            out.append(first)
+            cut[first.box] = pieces[0][1][1]
+            continue
+        if labels is shared:
+            labels = labels.copy()
+        for n, ((c0, c1), (box, measured)) in enumerate(pieces):
+            label = int(labels.max()) + 1
+            view = labels[whole.top:whole.bottom, whole.left + c0:whole.left + c1]
+            view[own[:, c0:c1]] = label
+            out.append(Region(box, (label,)))
+            cut[box] = measured
+            if n:
+                joined.add(out[-1])
+    return out, cut, labels, joined
+
+
+def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
+                   faint: float, height: float, *, norm_height: int
+                   ) -> tuple[list[tuple[tuple[int, int], tuple[Box, Measured]]], Box, np.ndarray]:
+    """Read a region of touching glyphs, cut where the pieces read best.
+
+    Returns each piece's column span (within the region's box) with its box and
+    measurement, the region's box and its ink mask there.
+
+    ``pieces`` are segmentation's cuts of one region (or the whole region);
+    :func:`topodigit.touching.best_spans` chooses the cuts, scoring each piece by
+    the vote of the built-in HOG templates on its normalised mask (cheap: no
+    topology; the same whichever classifier decides, so every classifier sees
+    one segmentation). The chosen pieces are then measured and read by the rules.
+    """
+    whole = pieces[0].box
+    for p in pieces[1:]:
+        whole = whole.union(p.box)
+    own = region_mask(labels, pieces[0], whole)
+    crops: dict[tuple[int, int], tuple[Box, np.ndarray] | None] = {}
+    model = knn.builtin("hog")
+
+    def crop(c0: int, c1: int) -> tuple[Box, np.ndarray] | None:
+        if (c0, c1) not in crops:
+            box = cuts.piece_box(own, whole, c0, c1)
+            crops[c0, c1] = None if box is None else (
+                box, _span_crop(bw.ink, own, whole, box, c0, c1))
+        return crops[c0, c1]
+
+    scores: dict[tuple[int, int], float] = {}
+
+    def score(spans: list[tuple[int, int]]) -> list[float]:
+        new = [span for span in dict.fromkeys(spans) if span not in scores]
+        glyphs: list[tuple[tuple[int, int], np.ndarray]] = []
+        for span in new:
+            got = crop(*span)
+            scores[span] = -1.0  # no glyph, or punctuation-sized: not a piece
+            if got is not None and got[0].height >= TALL_SHARE * height:
+                mask = glyph_masks(got[1], sharp, faint, norm_height=norm_height)[0]
+                if mask.any():
+                    glyphs.append((span, mask))
+        if glyphs:
+            vecs = np.stack([knn.feature_vector(m, kind=model.features) for _, m in glyphs])
+            for (span, _), (vote, _) in zip(glyphs, model.classify_many(vecs), strict=True):
+                scores[span] = vote.confidence
+        return [scores[span] for span in spans]
+
+    extra = tuple(p.box.right - whole.left for p in pieces[:-1])
+    out = []
+    for span in touching.best_spans(own, height=height, score=score, extra=extra):
+        got = crop(*span)
+        if got is not None:
+            out.append((span, (got[0], classify_crop(got[1], sharp, faint,
+                                                     norm_height=norm_height))))
+    return out, whole, own
+
+
+def _span_crop(ink: np.ndarray, own: np.ndarray, whole: Box, box: Box, c0: int, c1: int,
+               *, pad: int = CROP_PAD) -> np.ndarray:
+    """Ink-high crop of columns ``[c0, c1)`` of a region (``own`` within ``whole``)
+    around ``box``, without slivers (SLIVER_SHARE), grown by one pixel as in
+    :func:`glyph_crop` but never past those columns."""
+    top, left = max(box.top - pad, 0), max(box.left - pad, 0)
+    bottom, right = min(box.bottom + pad, ink.shape[0]), min(box.right + pad, ink.shape[1])
+    mine = np.zeros(ink.shape[:2], np.uint8)[top:bottom, left:right]
+    sel = np.zeros(own.shape, np.uint8)
+    sel[:, c0:c1] = own[:, c0:c1]
+    t, lft = max(top, whole.top), max(left, whole.left)
+    b, r = min(bottom, whole.bottom), min(right, whole.right)
+    mine[t - top:b - top, lft - left:r - left] = sel[t - whole.top:b - whole.top,
+                                                     lft - whole.left:r - whole.left]
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mine, connectivity=8)
+    if n > 2:  # slivers of a neighbour the cut cut off are not part of the glyph
+        area = stats[1:, cv2.CC_STAT_AREA]
+        mine = np.isin(lab, 1 + np.flatnonzero(area >= SLIVER_SHARE * area.max())).astype(
+            np.uint8)
+    grown = cv2.dilate(mine, np.ones((3, 3), np.uint8))
+    grown[:, :max(whole.left + c0 - left, 0)] = 0
+    grown[:, max(whole.left + c1 - left, 0):] = 0
+    crop: np.ndarray = ink[top:bottom, left:right] * grown
+    return crop
+
+
+__all__ = ["TOUCHING_ALONE", "TOUCHING_WIDTH", "TOUCHING_WIDTHS", "cut_line"]

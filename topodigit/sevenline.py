@@ -1,0 +1,139 @@
+"""Seven-segment lines: is a line a seven-segment display, at which slant, and
+what its digits read by their lit segments.
+
+A line whose segments came apart (``seven``) is seven-segment; otherwise it is
+when nearly all its digits fit the bars closely and crisply (see
+:func:`line_slant`). Its digits are then decoded by
+:func:`topodigit.sevenseg.decode` (:func:`decode_digits`).
+
+Examples
+--------
+>>> cell_width([Box(0, 0, 20, 4), Box(0, 10, 20, 22)], 20.0)
+12.0
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import numpy as np
+
+from topodigit import sevenseg
+from topodigit.cells import full_height, without_points
+from topodigit.layout import Token
+from topodigit.results import Box
+from topodigit.segment import Region
+
+#: A line whose segments did not come apart is still seven-segment when at least
+#: SEVEN_MIN_DIGITS digits all but a tenth fit the pattern this well (measured on
+#: the fixtures: print lines' 10th percentile at most 0.90, seven-segment lines'
+#: median 1.0).
+SEVEN_FIT = 0.93
+#: ... and every segment of theirs is this clearly lit or dark (the least clear
+#: level, see sevenseg.crispness): 1.0 on every seven-segment line of the
+#: fixtures, 0.5-0.75 on the printed lines whose blocky digits fit the bars as
+#: well (OCR-A bold, small bold sans), where a tail or bowl crosses a zone part-way.
+SEVEN_CRISP = 0.85
+#: ... which is not tried when the first digit, taken upright, fits worse than this.
+SEVEN_PRECHECK = 0.6
+#: ... nor when, upright, more than a tenth of the digits (at least one) fit worse
+#: than this (seven-segment lines of the fixtures, italics included, have at most
+#: one digit under 0.85 upright; most print lines have two under 0.75 among their
+#: first four digits): it spares print lines the slant search.
+SEVEN_UPRIGHT = 0.75
+SEVEN_MIN_DIGITS = 3
+#: Slants (dx per row) also tried when the slant search finds a line upright but
+#: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
+ITALIC_SLANTS = (0.05, 0.1, 0.15)
+
+
+def cell_width(digits: list[Box], height: float) -> float | None:
+    """Typical width of a line's digit cells (its 1s left out), None without one."""
+    wide = [b.width for b in digits if b.width > sevenseg.ONE_MAX_WIDTH * height]
+    return float(np.median(wide)) if wide else None
+
+
+def cut_apart_digits(tokens: list[Token], cut: Mapping[Box, object]) -> set[Region]:
+    """Digits cut apart, by segmentation (neighbours sharing their labels) or by
+    :func:`_cut_touching` (``cut``): the ink that joined them may spoil their bars."""
+    out = {t.region for a, b in itertools.pairwise(tokens) if a.char is None
+           and b.char is None and a.region.labels == b.region.labels for t in (a, b)}
+    return out | {t.region for t in tokens if t.char is None and t.region.box in cut}
+
+
+def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: str,
+               seven: bool, cut_apart: set[Region]) -> float | None:
+    """The italic slant of a seven-segment line, or None when it is print.
+
+    A line is print with ``font="print"``, or with ``"auto"`` when its segments
+    neither came apart nor fit the seven-segment pattern closely (decimal points
+    touching its digits split off, see :func:`topodigit.cells.without_points`).
+    """
+    digits = [t.region for t in tokens if t.char is None]
+    if font == "print" or not digits or (not seven and len(digits) < SEVEN_MIN_DIGITS):
+        return None
+    masks = [t.mask for t in tokens if t.char is None]
+    cell = cell_width([r.box for r in digits], height)
+    full = full_height([r.box for r in digits])
+    if not seven:  # cheap tests before the slant search: the digits taken upright
+        upright_misfits = max(1, len(digits) // 10)
+        for k, m in enumerate(masks):
+            fit = sevenseg.decode(m, height=height, cell_width=cell).fit
+            if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
+                peeled = without_points([m], height=full, slant=0.0, cell=cell)[0]
+                if peeled is not m:
+                    fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
+            if k == 0 and fit < SEVEN_PRECHECK:
+                return None
+            upright_misfits -= fit < SEVEN_UPRIGHT
+            if upright_misfits < 0:
+                return None
+    line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
+               max(r.box.bottom for r in digits), max(r.box.right for r in digits))
+    slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
+    if seven:
+        return slant
+    slants = [slant]
+    if abs(slant) < min(ITALIC_SLANTS):
+        slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
+    elif slant:
+        slants.append(0.0)  # upright digits that blur or a joined point made look slanted
+    cut = [r in cut_apart for r in digits]  # pieces of touching glyphs cut apart
+    if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
+        cut = [False] * len(cut)
+    for s in slants:
+        if _fits(without_points(masks, height=full, slant=s), full, cell, s, cut):
+            return s
+    return None
+
+
+def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
+          cut: list[bool]) -> bool:
+    """All but a tenth of a line's digits fit the seven-segment pattern at ``slant``.
+
+    Pieces of touching glyphs cut apart (``cut``) carry the ink that joined them
+    (a blot, a bridge): their misfits do not count, and they are read with it cut
+    out when they misfit (see _read_lines).
+    """
+    allowed_misfits = len(masks) // 10
+    for m, excused in zip(masks, cut, strict=True):
+        r = sevenseg.decode(m, height=height, cell_width=cell, slant=slant)
+        if not excused and (r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP):
+            allowed_misfits -= 1
+            if allowed_misfits < 0:
+                return False
+    return True
+
+
+def decode_digits(tokens: list[Token], height: float, slant: float
+                   ) -> dict[Region, sevenseg.SegmentReading]:
+    """Segment readings of a seven-segment line's digits, keyed by region."""
+    digits = [t for t in tokens if t.char is None]
+    cell = cell_width([t.region.box for t in digits], height)
+    return {t.region: sevenseg.decode(t.mask, height=height, cell_width=cell, slant=slant)
+            for t in digits}
+
+
+__all__ = ["SEVEN_CRISP", "SEVEN_FIT", "cell_width", "cut_apart_digits", "decode_digits",
+           "line_slant"]

@@ -40,7 +40,10 @@ SEVEN_PRECHECK = 0.6
 #: ... nor when, upright, more than a tenth of the digits (at least one) fit worse
 #: than this (seven-segment lines of the fixtures, italics included, have at most
 #: one digit under 0.85 upright; most print lines have two under 0.75 among their
-#: first four digits): it spares print lines the slant search.
+#: first four digits): it spares print lines the slant search. Nor when the
+#: median crispness (see SEVEN_CRISP) of the digits that fit upright is under
+#: SEVEN_CRISP: on every seven-segment line of the fixtures, italics included, it
+#: is 1.0 upright; on printed lines that pass the fit test, 0.55-1.0.
 SEVEN_UPRIGHT = 0.75
 SEVEN_MIN_DIGITS = 3
 #: Slants (dx per row) also tried when the slant search finds a line upright but
@@ -78,17 +81,23 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     full = full_height([r.box for r in digits])
     if not seven:  # cheap tests before the slant search: the digits taken upright
         upright_misfits = max(1, len(digits) // 10)
+        crisp = []
         for k, m in enumerate(masks):
-            fit = sevenseg.decode(m, height=height, cell_width=cell).fit
+            read = sevenseg.decode(m, height=height, cell_width=cell)
+            fit = read.fit
             if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
                 peeled = without_points([m], height=full, slant=0.0, cell=cell)[0]
                 if peeled is not m:
                     fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
+            else:
+                crisp.append(read.crisp)
             if k == 0 and fit < SEVEN_PRECHECK:
                 return None
             upright_misfits -= fit < SEVEN_UPRIGHT
             if upright_misfits < 0:
                 return None
+        if crisp and float(np.median(crisp)) < SEVEN_CRISP:
+            return None  # the digits that fit upright are not crisp: curved print
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])

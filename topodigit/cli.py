@@ -216,6 +216,8 @@ def _outcomes(todo: list[tuple[int, str]], job: _Job, workers: int
             yield index, read_file(path, job)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+    for var in _THREAD_VARS:  # one BLAS/OpenMP thread per worker: they share the cores
+        os.environ.setdefault(var, "1")  # (read when a spawned worker imports numpy)
     pool = ProcessPoolExecutor(min(workers, len(todo)), mp_context=context,
                                initializer=_init_worker)
     try:
@@ -228,6 +230,10 @@ def _outcomes(todo: list[tuple[int, str]], job: _Job, workers: int
                 yield index, (None, f"{path}: the worker process reading it died ({exc})")
     finally:  # on Ctrl-C or a closed pipe: drop the queue, let running files finish
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: Thread-count variables of the BLAS and OpenMP libraries numpy and OpenCV may use.
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _init_worker() -> None:

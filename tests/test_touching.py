@@ -97,3 +97,19 @@ def _line(font: str, digits: str, joined: set[int]) -> np.ndarray:
 def test_two_touching_digits_between_separate_ones_are_read(font: str, digits: str) -> None:
     page = _line(font, digits, joined={2})
     assert topodigit.read(page).text == digits
+
+
+def test_a_known_pitch_sets_the_glyph_count() -> None:
+    own = np.zeros((20, 40), bool)  # four 8-px bars, 10 px apart, joined by a thin line
+    for left in (1, 11, 21, 31):
+        own[:, left:left + 8] = True
+    own[10, :] = True
+
+    def has_a_bar(spans: list[tuple[int, int]]) -> list[float]:
+        return [1.0 if own[:, a:b].sum(axis=0).max() == 20 else 0.2 for a, b in spans]
+
+    singles = touching.best_spans(own, height=20, score=has_a_bar, pitch=10.0)
+    pairs = touching.best_spans(own, height=20, score=has_a_bar, pitch=20.0)
+    assert len(singles) == 4
+    assert all((own[:, a:b].sum(axis=0) == 20).sum() == 8 for a, b in singles)  # one bar each
+    assert len(pairs) < len(singles)

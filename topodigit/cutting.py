@@ -32,8 +32,8 @@ SLIVER_SHARE = 0.15
 
 
 def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-                  faint: float, *, norm_height: int, shared: np.ndarray
-                  ) -> tuple[list[Region], dict[Box, Measured], np.ndarray, set[Region]]:
+             faint: float, *, norm_height: int, shared: np.ndarray
+             ) -> tuple[list[Region], dict[Box, Measured], np.ndarray, set[Region]]:
     """A line's regions with touching glyphs cut apart, the cut pieces as
     measured, the label image with a new label for each piece (``labels``
     itself, or a copy of it when ``labels`` is ``shared``, segmentation's own),
@@ -41,9 +41,9 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
 
     A region segmentation cut (its pieces share their labels and follow each
     other), or one wide for the line (TOUCHING_WIDTH, TOUCHING_WIDTHS,
-    TOUCHING_ALONE), is cut again
-    where its pieces read best (:func:`_read_touching`), before the layout
-    measures spacing, so a space is not seen after a touching pair. Each piece
+    TOUCHING_ALONE), is cut again where its pieces read best
+    (:func:`_read_touching`), before the layout measures spacing, so a space is
+    not seen after a touching pair. Each piece
     gets its own label (the label image is copied first), so later stages see
     only its ink; a skipped bridge keeps the old label and belongs to no glyph.
     """
@@ -57,6 +57,7 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
     out: list[Region] = []
     cut: dict[Box, Measured] = {}
     joined: set[Region] = set()
+    last_label: int | None = None  # the largest label in use, once a piece needs a new one
     k = 0
     while k < len(regions):
         first = regions[k]
@@ -79,8 +80,11 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
             continue
         if labels is shared:
             labels = labels.copy()
+        if last_label is None:
+            last_label = int(labels.max())
         for n, ((c0, c1), (box, measured)) in enumerate(pieces):
-            label = int(labels.max()) + 1
+            last_label += 1
+            label = last_label
             view = labels[whole.top:whole.bottom, whole.left + c0:whole.left + c1]
             view[own[:, c0:c1]] = label
             out.append(Region(box, (label,)))
@@ -153,7 +157,7 @@ def _span_crop(ink: np.ndarray, own: np.ndarray, whole: Box, box: Box, c0: int, 
     :func:`glyph_crop` but never past those columns."""
     top, left = max(box.top - pad, 0), max(box.left - pad, 0)
     bottom, right = min(box.bottom + pad, ink.shape[0]), min(box.right + pad, ink.shape[1])
-    mine = np.zeros(ink.shape[:2], np.uint8)[top:bottom, left:right]
+    mine = np.zeros((bottom - top, right - left), np.uint8)
     sel = np.zeros(own.shape, np.uint8)
     sel[:, c0:c1] = own[:, c0:c1]
     t, lft = max(top, whole.top), max(left, whole.left)

@@ -1,15 +1,16 @@
 """Touching glyphs: where to cut a run of glyphs joined by tight kerning or a blot.
 
-A region as wide as two or more digits is cut by recognition: candidate cut
-columns are the local minima of its column profile (plus the cuts segmentation
-proposed), and the pieces between them are chosen by dynamic programming to
-maximise the width-weighted plausibility of the pieces, as judged by a scorer
-the caller passes in (the reader uses its rules checked against the built-in
-templates). Cutting a 0 through its thin middle gives two arcs that read as
-nothing; cutting between two digits gives two digits that both read well.
-
-Each cut takes out the whole thin bridge around it (a blot between the glyphs,
-see :func:`topodigit.cuts.bridge`), so neither half keeps a stub of it.
+A region as wide as two or more digits is cut by recognition. Candidate cut
+columns are the local minima of its column profile, the cuts segmentation
+proposed, the ends of thin bridges and of columns holding only a short bar in
+the middle band (a blot, which a cutting may skip), and, for two glyphs, every
+few columns near the middle (kerned glyphs meet at their thickest columns, no
+minimum). The pieces between cuts are chosen by dynamic programming to maximise
+their width-weighted plausibility, as judged by a scorer the caller passes in
+(the reader asks the built-in templates), weighted by how near each piece's
+width is to the digit pitch. Cutting a 0 through its thin middle gives two arcs
+that read as nothing; cutting between two digits gives two digits that both
+read well.
 
 Examples
 --------

@@ -54,6 +54,10 @@ PITCH_CUTOFF = 1.8
 #: A piece scoring less than this costs more than it brings: pieces that read
 #: as nothing are not free filler between pieces that read well.
 WORTH = 0.02
+#: Each piece costs this share of a pitch's width at full plausibility: of two
+#: cuttings that read about as well, the one with fewer glyphs wins (an ink blot
+#: between two digits is no third glyph).
+PIECE_COST = 0.2
 #: Digit pitch (left edge to left edge) of the fonts measured, in digit heights:
 #: 0.73-0.92 with normal spacing (see topodigit.layout), down to about 0.6 when
 #: crowded; a region's glyph count is sought within it.
@@ -226,7 +230,7 @@ def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: f
                 best[j], back[j] = best[i], (i, False)
             if (i, j) not in steps or plausible[i, j] < 0:
                 continue  # too narrow, too far from the pitch, or no glyph at all
-            gain = (plausible[i, j] - WORTH) * steps[i, j]
+            gain = (plausible[i, j] - WORTH) * steps[i, j] - PIECE_COST * pitch
             if best[i] + gain > best[j]:
                 best[j], back[j] = best[i] + gain, (i, True)
     if back[last][0] < 0:

@@ -28,10 +28,10 @@ from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
 from topodigit.layout import arrange
-from topodigit.measure import Measured, classify_crop, glyph_crop
+from topodigit.measure import classify_crop, glyph_crop
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import shrink, unscale_box
-from topodigit.segment import MAX_COMPONENTS, Components, Region, components, segment
+from topodigit.segment import MAX_COMPONENTS, Components, components, segment
 from topodigit.sevenline import SEVEN_FIT, cut_apart_digits, decode_digits, line_slant
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
@@ -177,11 +177,8 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
     labels = seg.labels  # copied, with new labels for the pieces, when glyphs are cut
     for line in seg.lines:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
-        regions, cut, joined = list(line), dict[Box, Measured](), set[Region]()
-        if not seven:
-            regions, cut, labels, joined = cut_line(regions, bw, labels, sharp, faint,
-                                                    norm_height=cfg.norm_height,
-                                                    shared=seg.labels)
+        regions, cut, labels, joined = cut_line(list(line), bw, labels, sharp, faint,
+                                                norm_height=cfg.norm_height, shared=seg.labels)
         lay = arrange(regions, labels, seven_segment=seven, joined=joined)
         tokens = list(lay.tokens)
         cut_apart = cut_apart_digits(tokens, cut)

@@ -8,6 +8,8 @@ normalised mask), and the chosen pieces measured by the rules and relabelled.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -26,6 +28,9 @@ TOUCHING_WIDTH = 0.85
 #: (a lone round 0 may be as wide as tall).
 TOUCHING_WIDTHS = 1.4
 TOUCHING_ALONE = 1.1
+#: A cut piece the rules and the templates read as different digits has at most
+#: this confidence, under the fallback's AMBIGUOUS, so the page decides it.
+DISPUTED = 0.5
 #: A piece cut from touching glyphs drops its components smaller than this share
 #: of its largest (slivers of the neighbour the cut went through).
 SLIVER_SHARE = 0.15
@@ -123,6 +128,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         return crops[c0, c1]
 
     scores: dict[tuple[int, int], float] = {}
+    votes: dict[tuple[int, int], str] = {}
 
     def score(spans: list[tuple[int, int]]) -> list[float]:
         new = [span for span in dict.fromkeys(spans) if span not in scores]
@@ -138,6 +144,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
             vecs = np.stack([knn.feature_vector(m, kind=model.features) for _, m in glyphs])
             for (span, _), (vote, _) in zip(glyphs, model.classify_many(vecs), strict=True):
                 scores[span] = vote.confidence
+                votes[span] = vote.char
         return [scores[span] for span in spans]
 
     extra = tuple(p.box.right - whole.left for p in pieces[:-1])
@@ -145,8 +152,13 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     for span in touching.best_spans(own, height=height, score=score, extra=extra):
         got = crop(*span)
         if got is not None:
-            out.append((span, (got[0], classify_crop(got[1], sharp, faint,
-                                                     norm_height=norm_height))))
+            m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
+            if votes.get(span, m.verdict.char) != m.verdict.char:  # a cut piece, read two ways
+                m = m._replace(verdict=replace(
+                    m.verdict, confidence=min(m.verdict.confidence, DISPUTED),
+                    candidates=tuple(dict.fromkeys((*m.verdict.candidates, votes[span]))),
+                    reason=f"{m.verdict.reason}; the templates say {votes[span]} (cut piece)"))
+            out.append((span, (got[0], m)))
     return out, whole, own
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from topodigit import cuts, knn, touching
+from topodigit import knn, sevenseg, touching
 from topodigit.binarize import Binarized
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import Box
@@ -28,6 +28,9 @@ TOUCHING_WIDTH = 0.85
 #: (a lone round 0 may be as wide as tall).
 TOUCHING_WIDTHS = 1.4
 TOUCHING_ALONE = 1.1
+#: A line leaning at least this much (dx per row) has its touching glyphs cut
+#: along its slant.
+ITALIC_CUT = 0.05
 #: A cut piece the rules and the templates read as different digits has at most
 #: this confidence, under the fallback's AMBIGUOUS, so the page decides it.
 DISPUTED = 0.5
@@ -63,6 +66,7 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
     cut: dict[Box, Measured] = {}
     joined: set[Region] = set()
     last_label: int | None = None  # the largest label in use, once a piece needs a new one
+    slant: float | None = None
     k = 0
     while k < len(regions):
         first = regions[k]
@@ -74,8 +78,10 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
         if run == 1 and (first.box.width < wide or first.box.height < TALL_SHARE * height):
             out.append(first)
             continue
-        pieces, whole, own = _read_touching(group, bw, labels, sharp, faint, height,
-                                            norm_height=norm_height)
+        if slant is None:  # the line's lean, from all its glyphs (one blob misleads)
+            slant = _line_slant(regions, labels)
+        pieces, whole, _ = _read_touching(group, bw, labels, sharp, faint, height,
+                                          norm_height=norm_height, slant=slant)
         if not pieces:  # nothing readable came out: leave the region as it was
             out.extend(group)
             continue
@@ -87,11 +93,10 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
             labels = labels.copy()
         if last_label is None:
             last_label = int(labels.max())
-        for n, ((c0, c1), (box, measured)) in enumerate(pieces):
+        for n, (piece, (box, measured)) in enumerate(pieces):
             last_label += 1
             label = last_label
-            view = labels[whole.top:whole.bottom, whole.left + c0:whole.left + c1]
-            view[own[:, c0:c1]] = label
+            labels[whole.top:whole.bottom, whole.left:whole.right][piece] = label
             out.append(Region(box, (label,)))
             cut[box] = measured
             if n:
@@ -100,12 +105,14 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
 
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-                   faint: float, height: float, *, norm_height: int
-                   ) -> tuple[list[tuple[tuple[int, int], tuple[Box, Measured]]], Box, np.ndarray]:
+                   faint: float, height: float, *, norm_height: int, slant: float = 0.0
+                   ) -> tuple[list[tuple[np.ndarray, tuple[Box, Measured]]], Box, np.ndarray]:
     """Read a region of touching glyphs, cut where the pieces read best.
 
-    Returns each piece's column span (within the region's box) with its box and
-    measurement, the region's box and its ink mask there.
+    Returns each piece's ink (a mask over the region's box) with its box and
+    measurement, the region's box and its ink mask there. On an italic line
+    (``slant``, dx per row, at least ITALIC_CUT) the region is cut upright: its
+    rows are unsheared first, so each cut leans with the glyphs.
 
     ``pieces`` are segmentation's cuts of one region (or the whole region);
     :func:`topodigit.touching.best_spans` chooses the cuts, scoring each piece by
@@ -117,14 +124,19 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     for p in pieces[1:]:
         whole = whole.union(p.box)
     own = region_mask(labels, pieces[0], whole)
-    crops: dict[tuple[int, int], tuple[Box, np.ndarray] | None] = {}
+    shift = _shifts(own.shape[0], slant if abs(slant) >= ITALIC_CUT else 0.0)
+    upright = _unshear(own, shift)
+    ucol = np.arange(own.shape[1])[None, :] + shift[:, None]  # each pixel's upright column
+    crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
     model = knn.builtin("hog")
 
-    def crop(c0: int, c1: int) -> tuple[Box, np.ndarray] | None:
+    def crop(c0: int, c1: int) -> tuple[Box, np.ndarray, np.ndarray] | None:
         if (c0, c1) not in crops:
-            box = cuts.piece_box(own, whole, c0, c1)
+            band = (ucol >= c0) & (ucol < c1)
+            piece = own & band
+            box = _box(piece, whole)
             crops[c0, c1] = None if box is None else (
-                box, _span_crop(bw.ink, own, whole, box, c0, c1))
+                box, _piece_crop(bw.ink, piece, band, whole, box), piece)
         return crops[c0, c1]
 
     scores: dict[tuple[int, int], float] = {}
@@ -147,9 +159,9 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
                 votes[span] = vote.char
         return [scores[span] for span in spans]
 
-    extra = tuple(p.box.right - whole.left for p in pieces[:-1])
+    extra = tuple(int(p.box.right - whole.left + shift[-1]) for p in pieces[:-1])
     out = []
-    for span in touching.best_spans(own, height=height, score=score, extra=extra):
+    for span in touching.best_spans(upright, height=height, score=score, extra=extra):
         got = crop(*span)
         if got is not None:
             m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
@@ -158,32 +170,70 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
                     m.verdict, confidence=min(m.verdict.confidence, DISPUTED),
                     candidates=tuple(dict.fromkeys((*m.verdict.candidates, votes[span]))),
                     reason=f"{m.verdict.reason}; the templates say {votes[span]} (cut piece)"))
-            out.append((span, (got[0], m)))
+            out.append((got[2], (got[0], m)))
     return out, whole, own
 
 
-def _span_crop(ink: np.ndarray, own: np.ndarray, whole: Box, box: Box, c0: int, c1: int,
-               *, pad: int = CROP_PAD) -> np.ndarray:
-    """Ink-high crop of columns ``[c0, c1)`` of a region (``own`` within ``whole``)
-    around ``box``, without slivers (SLIVER_SHARE), grown by one pixel as in
-    :func:`glyph_crop` but never past those columns."""
+def _line_slant(regions: list[Region], labels: np.ndarray) -> float:
+    """Italic shear of a line (see :func:`topodigit.sevenseg.estimate_slant`)."""
+    line = regions[0].box
+    for r in regions[1:]:
+        line = line.union(r.box)
+    crop = labels[line.top:line.bottom, line.left:line.right]
+    ink = np.isin(crop, sorted({label for r in regions for label in r.labels}))
+    return sevenseg.estimate_slant(ink) if ink.any() else 0.0
+
+
+def _shifts(rows: int, slant: float) -> np.ndarray:
+    """Per row, how far right its pixels move to stand upright (0 or more; with
+    glyphs leaning right, the top row moves least)."""
+    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
+    out: np.ndarray = lean.max() - lean if rows else lean
+    return out
+
+
+def _unshear(own: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``own`` with each row moved right by its ``shift``."""
+    out = np.zeros((own.shape[0], own.shape[1] + int(shift.max(initial=0))), bool)
+    rr, cc = np.nonzero(own)
+    out[rr, cc + shift[rr]] = True
+    return out
+
+
+def _box(piece: np.ndarray, whole: Box) -> Box | None:
+    """Box of a piece's ink (a mask over ``whole``), in image coordinates."""
+    rows = np.flatnonzero(piece.any(axis=1))
+    if len(rows) == 0:
+        return None
+    cols = np.flatnonzero(piece.any(axis=0))
+    return Box(whole.top + int(rows[0]), whole.left + int(cols[0]),
+               whole.top + int(rows[-1]) + 1, whole.left + int(cols[-1]) + 1)
+
+
+def _piece_crop(ink: np.ndarray, piece: np.ndarray, band: np.ndarray, whole: Box, box: Box,
+                *, pad: int = CROP_PAD) -> np.ndarray:
+    """Ink-high crop around ``box`` of one piece of a region (``piece``: its ink,
+    ``band``: the pixels between its cuts, both masks over ``whole``), without
+    slivers (SLIVER_SHARE), grown by one pixel as in
+    :func:`~topodigit.measure.glyph_crop` but not past its cuts."""
     top, left = max(box.top - pad, 0), max(box.left - pad, 0)
     bottom, right = min(box.bottom + pad, ink.shape[0]), min(box.right + pad, ink.shape[1])
     mine = np.zeros((bottom - top, right - left), np.uint8)
-    sel = np.zeros(own.shape, np.uint8)
-    sel[:, c0:c1] = own[:, c0:c1]
+    allowed = np.zeros_like(mine)
     t, lft = max(top, whole.top), max(left, whole.left)
     b, r = min(bottom, whole.bottom), min(right, whole.right)
-    mine[t - top:b - top, lft - left:r - left] = sel[t - whole.top:b - whole.top,
-                                                     lft - whole.left:r - whole.left]
+    inside = (slice(t - top, b - top), slice(lft - left, r - left))
+    there = (slice(t - whole.top, b - whole.top), slice(lft - whole.left, r - whole.left))
+    mine[inside] = piece[there]
+    allowed[inside] = band[there]
+    allowed[:t - top] = allowed[t - top]  # pad rows keep the band of the row next to them
+    allowed[b - top:] = allowed[b - top - 1]
     n, lab, stats, _ = cv2.connectedComponentsWithStats(mine, connectivity=8)
     if n > 2:  # slivers of a neighbour the cut cut off are not part of the glyph
         area = stats[1:, cv2.CC_STAT_AREA]
         mine = np.isin(lab, 1 + np.flatnonzero(area >= SLIVER_SHARE * area.max())).astype(
             np.uint8)
-    grown = cv2.dilate(mine, np.ones((3, 3), np.uint8))
-    grown[:, :max(whole.left + c0 - left, 0)] = 0
-    grown[:, max(whole.left + c1 - left, 0):] = 0
+    grown = cv2.dilate(mine, np.ones((3, 3), np.uint8)) * allowed
     crop: np.ndarray = ink[top:bottom, left:right] * grown
     return crop
 

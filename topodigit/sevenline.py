@@ -83,14 +83,16 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         upright_misfits = max(1, len(digits) // 10)
         crisp = []
         for k, m in enumerate(masks):
-            read = sevenseg.decode(m, height=height, cell_width=cell)
-            fit = read.fit
+            # fits are only compared with these floors: under them, bounds will do
+            floor = SEVEN_PRECHECK if k == 0 else SEVEN_UPRIGHT
+            fit, crisp_k = sevenseg.shape_fit(m, height=height, cell_width=cell, floor=floor)
             if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
                 peeled = without_points([m], height=full, slant=0.0, cell=cell)[0]
                 if peeled is not m:
-                    fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
+                    fit = max(fit, sevenseg.shape_fit(peeled, height=height, cell_width=cell,
+                                                      floor=floor)[0])
             else:
-                crisp.append(read.crisp)
+                crisp.append(crisp_k)
             if k == 0 and fit < SEVEN_PRECHECK:
                 return None
             upright_misfits -= fit < SEVEN_UPRIGHT
@@ -127,8 +129,9 @@ def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: flo
     """
     allowed_misfits = len(masks) // 10
     for m, excused in zip(masks, cut, strict=True):
-        r = sevenseg.decode(m, height=height, cell_width=cell, slant=slant)
-        if not excused and (r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP):
+        fit, crisp = sevenseg.shape_fit(m, height=height, cell_width=cell, slant=slant,
+                                        floor=SEVEN_FIT)
+        if not excused and (fit < SEVEN_FIT or crisp < SEVEN_CRISP):
             allowed_misfits -= 1
             if allowed_misfits < 0:
                 return False

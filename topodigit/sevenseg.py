@@ -276,20 +276,39 @@ def _levels(cell: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
     return levels, strokes
 
 
-def _straight(lines: np.ndarray, tol: float) -> tuple[int, int]:
-    """Cross-lines (columns of ``lines``) whose ink run has the bar's edges and thickness."""
-    n, count = lines.shape
-    hit = lines[:, lines.any(axis=0)]  # the cross-lines that meet ink
-    k = hit.shape[1]
-    if not k:
+def _straight(bars: list[np.ndarray], tol: float) -> tuple[int, int]:
+    """Cross-lines (columns of each array in ``bars``) whose ink run has its bar's
+    median edges and thickness, and the count of cross-lines.
+
+    The bars are measured together: side by side in one array (padded with
+    paper below), each cross-line keyed by its bar for the medians.
+    """
+    count = sum(b.shape[1] for b in bars)
+    n = max(b.shape[0] for b in bars)
+    lines = np.zeros((n, count), bool)
+    bar = np.empty(count, np.int64)  # the bar of each cross-line
+    at = 0
+    for k, b in enumerate(bars):
+        lines[:b.shape[0], at:at + b.shape[1]] = b
+        bar[at:at + b.shape[1]] = k
+        at += b.shape[1]
+    inked = lines.any(axis=0)
+    if not inked.any():
         return 0, count
+    hit, bar = lines[:, inked], bar[inked]  # the cross-lines that meet ink
     first = np.argmax(hit, axis=0)
     last = n - 1 - np.argmax(hit[::-1], axis=0)
     runs = np.stack([first, last, last - first + 1])  # first and last ink row, thickness
-    ordered = np.sort(runs, axis=1)
-    median = (ordered[:, (k - 1) // 2] + ordered[:, k // 2]) / 2  # as _median: exact
+    # per bar, the median of each (as _median: the mean of the middle two, exact)
+    ordered = np.sort(runs + bar * (n + 1), axis=1) - np.sort(bar) * (n + 1)
+    sizes = np.bincount(bar, minlength=len(bars))
+    starts = np.cumsum(sizes) - sizes
+    used = sizes > 0
+    lo, hi = (starts + (sizes - 1) // 2)[used], (starts + sizes // 2)[used]
+    median = np.zeros((3, len(bars)))
+    median[:, used] = (ordered[:, lo] + ordered[:, hi]) / 2
     # edges and thickness: the same tolerance
-    good = (np.abs(runs - median[:, None]) <= max(1.0, tol)).all(axis=0)
+    good = (np.abs(runs - median[:, bar]) <= max(1.0, tol)).all(axis=0)
     return int(np.count_nonzero(good)), count
 
 
@@ -324,16 +343,15 @@ def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float], floor: float = 0
     if on_bars < floor:
         return on_bars
     zones = _zones(cell.shape)
-    good = total = 0
+    lines = []
     for seg in lit:
         top, bottom, left, right = bars[seg]
         rows, cols = zones[seg]
         if seg in _HORIZONTAL:  # cross-lines are columns
-            lines = cell[rows, _px(left + near, right - near)]
+            lines.append(cell[rows, _px(left + near, right - near)])
         else:
-            lines = cell[_px(top + near, bottom - near), cols].T
-        ok, n = _straight(lines, tol)
-        good, total = good + ok, total + n
+            lines.append(cell[_px(top + near, bottom - near), cols].T)
+    good, total = _straight(lines, tol)
     return on_bars * (good / total if total else 0.0)
 
 

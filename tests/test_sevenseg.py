@@ -165,3 +165,42 @@ def test_crispness_is_full_for_drawn_segments_and_lower_for_a_tail() -> None:
     r = sevenseg.decode(tailed, height=H, cell_width=W)
     assert r.crisp < 0.85  # sevenline.SEVEN_CRISP
     assert sevenseg.crispness({"a": 1.0, "b": 0.0, "c": 0.3}) == 0.7
+
+
+def _shapes() -> list[np.ndarray]:
+    """Drawn digits upright and sheared, a ring, a disc and a ragged 8."""
+    ring = np.zeros((40, 26), np.uint8)
+    cv2.ellipse(ring, (13, 20), (11, 18), 0, 0, 360, 1, 4)
+    disc = np.zeros((30, 30), np.uint8)
+    cv2.circle(disc, (15, 15), 13, 1, -1)
+    ragged = draw("abcdefg")
+    ragged[::3, 0] = False
+    return [draw(lit, shear=s) for _, lit in CASES for s in (0.0, 0.2)] + [
+        ring.astype(bool), disc.astype(bool), ragged]
+
+
+@pytest.mark.parametrize("slant", [0.0, 0.2])
+def test_shape_fit_is_decodes_fit_and_crispness(slant: float) -> None:
+    for mask in _shapes():
+        r = sevenseg.decode(mask, height=40.0, cell_width=26.0, slant=slant)
+        assert sevenseg.shape_fit(mask, height=40.0, cell_width=26.0, slant=slant) == (
+            r.fit, r.crisp)
+
+
+@pytest.mark.parametrize("floor", [0.6, 0.75, 0.93, 1.0])
+def test_shape_fit_under_its_floor_is_an_upper_bound(floor: float) -> None:
+    under = 0
+    for mask in _shapes():
+        fit = sevenseg.decode(mask, height=40.0).fit
+        bound, _ = sevenseg.shape_fit(mask, height=40.0, floor=floor)
+        assert (bound < floor) == (fit < floor)
+        assert bound == fit if fit >= floor else bound >= fit
+        under += fit < floor
+    assert under  # some shapes are tested under the floor
+
+
+def test_upright_unshear_is_the_ink_box() -> None:
+    m = np.zeros((9, 7), bool)
+    m[2:6, 3] = m[5, 1:5] = True
+    assert np.array_equal(sevenseg.unshear(m, 0.0), m[2:6, 1:5])
+    assert np.array_equal(sevenseg.unshear(m, 0.0), sevenseg.unshear(m, 1e-9))

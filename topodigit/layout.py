@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from topodigit.cells import (
@@ -137,10 +138,12 @@ class _Piece:
 def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
     b = region.box
     own = region_mask(labels, region)
-    rows, cols = np.nonzero(own)
-    n = len(rows)  # means from exact integer sums (as ndarray.mean gives them)
-    anchor = float(b.right) if right_anchor else b.left + int(cols.sum()) / n + 0.5
-    return _Piece(region, own, anchor, b.top + int(rows.sum()) / n)
+    # means from exact integer sums (as ndarray.mean gives them): the ink's count
+    # and sums of columns and rows
+    sums = cv2.moments(own.view(np.uint8), binaryImage=True)
+    n = int(sums["m00"])
+    anchor = float(b.right) if right_anchor else b.left + int(sums["m10"]) / n + 0.5
+    return _Piece(region, own, anchor, b.top + int(sums["m01"]) / n)
 
 
 def _slant(pieces: list[_Piece]) -> float:
@@ -161,8 +164,7 @@ def _slant(pieces: list[_Piece]) -> float:
         x = np.concatenate(cs)[None, :] - np.array(SLANTS)[:, None] * np.concatenate(rs)[None, :]
         starts = np.cumsum([0] + [len(r) for r in rs[:-1]])
         spans = np.maximum.reduceat(x, starts, axis=1) - np.minimum.reduceat(x, starts, axis=1)
-        for k in range(len(rs)):
-            widths = widths + spans[:, k]
+        widths = np.cumsum(spans, axis=1)[:, -1]  # added in order, as piece by piece
     best, slant = np.inf, 0.0
     for s, width in zip(SLANTS, widths.tolist(), strict=True):
         if width < best - 1e-9:

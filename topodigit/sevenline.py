@@ -78,19 +78,22 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         return None
     masks = [t.mask for t in tokens if t.char is None]
     cell = cell_width([r.box for r in digits], height)
-    full = full_height([r.box for r in digits])
+    full: float | None = None  # the digit height of full cells, when first needed
     if not seven:  # cheap tests before the slant search: the digits taken upright
         upright_misfits = max(1, len(digits) // 10)
         crisp = []
         for k, m in enumerate(masks):
-            read = sevenseg.decode(m, height=height, cell_width=cell)
-            fit = read.fit
+            # fits are only compared with these floors: under them, bounds will do
+            floor = SEVEN_PRECHECK if k == 0 else SEVEN_UPRIGHT
+            fit, crisp_k = sevenseg.shape_fit(m, height=height, cell_width=cell, floor=floor)
             if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
+                full = full_height([r.box for r in digits]) if full is None else full
                 peeled = without_points([m], height=full, slant=0.0, cell=cell)[0]
                 if peeled is not m:
-                    fit = max(fit, sevenseg.decode(peeled, height=height, cell_width=cell).fit)
+                    fit = max(fit, sevenseg.shape_fit(peeled, height=height, cell_width=cell,
+                                                      floor=floor)[0])
             else:
-                crisp.append(read.crisp)
+                crisp.append(crisp_k)
             if k == 0 and fit < SEVEN_PRECHECK:
                 return None
             upright_misfits -= fit < SEVEN_UPRIGHT
@@ -98,6 +101,7 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
                 return None
         if crisp and float(np.median(crisp)) < SEVEN_CRISP:
             return None  # the digits that fit upright are not crisp: curved print
+    full = full_height([r.box for r in digits]) if full is None else full
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
     slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
@@ -127,8 +131,9 @@ def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: flo
     """
     allowed_misfits = len(masks) // 10
     for m, excused in zip(masks, cut, strict=True):
-        r = sevenseg.decode(m, height=height, cell_width=cell, slant=slant)
-        if not excused and (r.fit < SEVEN_FIT or r.crisp < SEVEN_CRISP):
+        fit, crisp = sevenseg.shape_fit(m, height=height, cell_width=cell, slant=slant,
+                                        floor=SEVEN_FIT)
+        if not excused and (fit < SEVEN_FIT or crisp < SEVEN_CRISP):
             allowed_misfits -= 1
             if allowed_misfits < 0:
                 return False

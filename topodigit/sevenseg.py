@@ -158,7 +158,12 @@ def unshear(mask: np.ndarray, slant: float) -> np.ndarray:
     >>> unshear(m, 1.0).shape
     (4, 1)
     """
-    rr, cc = np.nonzero(_check(mask))
+    arr = _check(mask)
+    if slant == 0:  # no shift: the ink's box
+        rows, cols = np.flatnonzero(arr.any(axis=1)), np.flatnonzero(arr.any(axis=0))
+        upright: np.ndarray = arr[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        return upright
+    rr, cc = np.nonzero(arr)
     rr = rr - rr.min()
     cc = cc - np.floor(slant * (rr.max() - rr) + 0.5).astype(int)
     out = np.zeros((int(rr.max()) + 1, int(cc.max() - cc.min()) + 1), bool)
@@ -271,26 +276,48 @@ def _levels(cell: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
     return levels, strokes
 
 
-def _straight(lines: np.ndarray, tol: float) -> tuple[int, int]:
-    """Cross-lines (columns of ``lines``) whose ink run has the bar's edges and thickness."""
-    n = lines.shape[0]
-    runs = [(a, n - 1 - b) for a, b, inked in zip(np.argmax(lines, axis=0).tolist(),
-                                                   np.argmax(lines[::-1], axis=0).tolist(),
-                                                   (lines.sum(axis=0) > 0).tolist(), strict=True)
-            if inked]  # (first, last) ink row of each cross-line that meets ink
-    if not runs:
-        return 0, lines.shape[1]
-    first = _median([a for a, _ in runs])
-    last = _median([b for _, b in runs])
-    thick = _median([b - a + 1 for a, b in runs])
-    edge = size = max(1.0, tol)
-    good = sum(abs(a - first) <= edge and abs(b - last) <= edge and abs(b - a + 1 - thick) <= size
-               for a, b in runs)
-    return good, lines.shape[1]
+def _straight(bars: list[np.ndarray], tol: float) -> tuple[int, int]:
+    """Cross-lines (columns of each array in ``bars``) whose ink run has its bar's
+    median edges and thickness, and the count of cross-lines.
+
+    The bars are measured together: side by side in one array (padded with
+    paper below), each cross-line keyed by its bar for the medians.
+    """
+    count = sum(b.shape[1] for b in bars)
+    n = max(b.shape[0] for b in bars)
+    lines = np.zeros((n, count), bool)
+    bar = np.empty(count, np.int64)  # the bar of each cross-line
+    at = 0
+    for k, b in enumerate(bars):
+        lines[:b.shape[0], at:at + b.shape[1]] = b
+        bar[at:at + b.shape[1]] = k
+        at += b.shape[1]
+    inked = lines.any(axis=0)
+    if not inked.any():
+        return 0, count
+    hit, bar = lines[:, inked], bar[inked]  # the cross-lines that meet ink
+    first = np.argmax(hit, axis=0)
+    last = n - 1 - np.argmax(hit[::-1], axis=0)
+    runs = np.stack([first, last, last - first + 1])  # first and last ink row, thickness
+    # per bar, the median of each (as _median: the mean of the middle two, exact)
+    ordered = np.sort(runs + bar * (n + 1), axis=1) - np.sort(bar) * (n + 1)
+    sizes = np.bincount(bar, minlength=len(bars))
+    starts = np.cumsum(sizes) - sizes
+    used = sizes > 0
+    lo, hi = (starts + (sizes - 1) // 2)[used], (starts + sizes // 2)[used]
+    median = np.zeros((3, len(bars)))
+    median[:, used] = (ordered[:, lo] + ordered[:, hi]) / 2
+    # edges and thickness: the same tolerance
+    good = (np.abs(runs - median[:, bar]) <= max(1.0, tol)).all(axis=0)
+    return int(np.count_nonzero(good)), count
 
 
-def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float]) -> float:
-    """Share of ink on the lit bars times the share of the bars drawn straight."""
+def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float], floor: float = 0.0) -> float:
+    """Share of ink on the lit bars times the share of the bars drawn straight.
+
+    When the share on the bars alone is under ``floor``, so is the fit: that
+    share is returned, and the bars' straightness is not measured.
+    """
     if not lit:
         return 0.0
     h, w = cell.shape
@@ -305,21 +332,26 @@ def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float]) -> float:
     bars = {"a": (0, th, tv, w - tv), "g": (mid0, mid1, tv, w - tv), "d": (h - th, h, tv, w - tv),
             "f": (th, mid0, 0, tv), "b": (th, mid0, w - tv, w),
             "e": (mid1, h - th, 0, tv), "c": (mid1, h - th, w - tv, w)}
-    zones = _zones(cell.shape)
     allowed = np.zeros_like(cell)
-    good = total = 0
+    for seg in lit:
+        top, bottom, left, right = bars[seg]
+        if seg in _HORIZONTAL:  # reach across the corners
+            allowed[_px(top - near, bottom + near), :] = True
+        else:
+            allowed[_px(top - th - near, bottom + th + near), _px(left - near, right + near)] = True
+    on_bars = float(np.count_nonzero(cell & allowed)) / float(np.count_nonzero(cell))
+    if on_bars < floor:
+        return on_bars
+    zones = _zones(cell.shape)
+    lines = []
     for seg in lit:
         top, bottom, left, right = bars[seg]
         rows, cols = zones[seg]
-        if seg in _HORIZONTAL:  # reach across the corners; cross-lines are columns
-            allowed[_px(top - near, bottom + near), :] = True
-            lines = cell[rows, _px(left + near, right - near)]
+        if seg in _HORIZONTAL:  # cross-lines are columns
+            lines.append(cell[rows, _px(left + near, right - near)])
         else:
-            allowed[_px(top - th - near, bottom + th + near), _px(left - near, right + near)] = True
-            lines = cell[_px(top + near, bottom - near), cols].T
-        ok, n = _straight(lines, tol)
-        good, total = good + ok, total + n
-    on_bars = float((cell & allowed).sum()) / float(cell.sum())
+            lines.append(cell[_px(top + near, bottom - near), cols].T)
+    good, total = _straight(lines, tol)
     return on_bars * (good / total if total else 0.0)
 
 
@@ -373,6 +405,33 @@ def decode(mask: np.ndarray, *, height: float | None = None, cell_width: float |
         ``mask`` is not 2-D or has no ink, ``height``/``cell_width`` not
         positive, ``slant`` not in [-1, 1].
     """
+    cell, placed, levels, strokes, lit = _lit(mask, height, cell_width, slant)
+    return SegmentReading(lit=lit, levels=tuple(levels[s] for s in SEGMENTS),
+                          fit=_fit(cell, lit, strokes), verdict=_verdict(lit, levels, placed),
+                          crisp=crispness(levels))
+
+
+def shape_fit(mask: np.ndarray, *, height: float | None = None,
+              cell_width: float | None = None, slant: float = 0.0,
+              floor: float = 0.0) -> tuple[float, float]:
+    """The ``fit`` and ``crisp`` of :func:`decode` alone (no verdict): what the
+    seven-segment detection tests.
+
+    A fit certainly under ``floor`` (the glyph's share of ink on the bars is)
+    is returned as that share, an upper bound, sparing the straightness test.
+
+    >>> bar = np.ones((3, 9), bool)  # a minus: segment g, straight
+    >>> shape_fit(bar)
+    (1.0, 1.0)
+    """
+    cell, _, levels, strokes, lit = _lit(mask, height, cell_width, slant)
+    return _fit(cell, lit, strokes, floor), crispness(levels)
+
+
+def _lit(mask: np.ndarray, height: float | None, cell_width: float | None, slant: float
+         ) -> tuple[np.ndarray, str, dict[str, float], dict[str, float], str]:
+    """Check the arguments of :func:`decode`; the placed cell, how it was placed,
+    each segment's level and stroke, and the lit segments."""
     for name, value in (("height", height), ("cell_width", cell_width)):
         if value is not None and not (math.isfinite(value) and value > 0):
             raise BadArgumentError(f"{name} must be a positive number or None, got {value!r}")
@@ -380,10 +439,7 @@ def decode(mask: np.ndarray, *, height: float | None = None, cell_width: float |
         raise BadArgumentError(f"slant must be a finite number in [-1, 1], got {slant!r}")
     cell, placed = _cell(unshear(mask, slant), height, cell_width, slant)
     levels, strokes = _levels(cell)
-    lit = "".join(s for s in SEGMENTS if levels[s] >= LIT_LEVEL)
-    return SegmentReading(lit=lit, levels=tuple(levels[s] for s in SEGMENTS),
-                          fit=_fit(cell, lit, strokes), verdict=_verdict(lit, levels, placed),
-                          crisp=crispness(levels))
+    return cell, placed, levels, strokes, "".join(s for s in SEGMENTS if levels[s] >= LIT_LEVEL)
 
 
 def crispness(levels: dict[str, float]) -> float:
@@ -401,4 +457,4 @@ def crispness(levels: dict[str, float]) -> float:
 
 
 __all__ = ["DETECT_FIT", "DIGIT_SEGMENTS", "SEGMENTS", "SegmentReading", "crispness", "decode",
-           "estimate_slant", "unshear"]
+           "estimate_slant", "shape_fit", "unshear"]

@@ -51,9 +51,9 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
     other), or one wide for the line (TOUCHING_WIDTH, TOUCHING_WIDTHS,
     TOUCHING_ALONE), is cut again where its pieces read best
     (:func:`_read_touching`), before the layout measures spacing, so a space is
-    not seen after a touching pair. Each piece
-    gets its own label (the label image is copied first), so later stages see
-    only its ink; a skipped bridge keeps the old label and belongs to no glyph.
+    not seen after a touching pair. Each piece gets its own label (the label
+    image is copied first), so later stages see only its ink; a skipped bridge
+    keeps the old label and belongs to no glyph.
     """
     if not regions:
         return regions, {}, labels, set()

@@ -13,7 +13,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from topodigit import knn, sevenseg, touching
+from topodigit import cuts, knn, sevenseg, touching
 from topodigit.binarize import Binarized
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import Box
@@ -134,7 +134,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         if (c0, c1) not in crops:
             band = (ucol >= c0) & (ucol < c1)
             piece = own & band
-            box = _box(piece, whole)
+            box = cuts.piece_box(piece, whole, 0, piece.shape[1])
             crops[c0, c1] = None if box is None else (
                 box, _piece_crop(bw.ink, piece, band, whole, box), piece)
         return crops[c0, c1]
@@ -198,16 +198,6 @@ def _unshear(own: np.ndarray, shift: np.ndarray) -> np.ndarray:
     rr, cc = np.nonzero(own)
     out[rr, cc + shift[rr]] = True
     return out
-
-
-def _box(piece: np.ndarray, whole: Box) -> Box | None:
-    """Box of a piece's ink (a mask over ``whole``), in image coordinates."""
-    rows = np.flatnonzero(piece.any(axis=1))
-    if len(rows) == 0:
-        return None
-    cols = np.flatnonzero(piece.any(axis=0))
-    return Box(whole.top + int(rows[0]), whole.left + int(cols[0]),
-               whole.top + int(rows[-1]) + 1, whole.left + int(cols[-1]) + 1)
 
 
 def _piece_crop(ink: np.ndarray, piece: np.ndarray, band: np.ndarray, whole: Box, box: Box,

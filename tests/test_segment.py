@@ -79,6 +79,17 @@ def test_broken_stroke_pieces_are_merged() -> None:
     assert _boxes(seg) == [[(5, 10, 35, 14), (5, 24, 35, 34)]]
 
 
+def test_colon_dots_a_row_apart_stay_two_marks() -> None:
+    # a blurred colon: dots 0.35-0.4 H, one row apart; a broken stroke's
+    # pieces (elongated) still join, above
+    m = _blobs((40, 80), 10, [4, 48], height=17, width=11)
+    m[13:19, 30:35] = True
+    m[20:25, 30:36] = True
+    seg = segment(m)
+    assert _boxes(seg) == [[(10, 4, 27, 15), (13, 30, 19, 35), (20, 30, 25, 36),
+                            (10, 48, 27, 59)]]
+
+
 def test_small_piece_is_kept_for_layout_but_pixel_noise_is_dropped() -> None:
     m = _blobs((40, 80), 10, [4, 22, 48])
     m[27:29, 38:40] = True  # 2x2 speck between glyphs: layout decides what it is

@@ -45,6 +45,11 @@ MERGE_TIGHT_GAP = 0.1
 #: only from above, below or inside its box (a broken stroke, the dot of a
 #: dotted zero), never from beside it.
 MARK_SIZE = 0.35
+#: A piece about as wide as tall (within DOT_ASPECT) and no bigger than this
+#: share of the typical glyph height is a dot: two dots stacked are a colon
+#: (a blurred one's dots reach 0.36 H), never joined into one glyph.
+DOT_SIZE = 0.45
+DOT_ASPECT = 1.5
 #: Glyphs at least this share of a line's tallest are digit-sized (see line_height).
 TALL_SHARE = 0.6
 #: Two glyphs share a line when their rows overlap by this share of the shorter.
@@ -160,6 +165,10 @@ def _merge_pairs(stats: np.ndarray) -> np.ndarray:
     # a mark joins a piece from above or below, or from inside its box; never
     # from beside it, where a decimal point sits
     out &= ~(mark[:, None] | mark[None, :]) | (row_gap >= 0) | inside | inside.T
+    # two dots, one above the other, are a colon's, not one glyph's pieces
+    dot = ((np.maximum(h, w) <= DOT_SIZE * typical)
+           & (np.maximum(h, w) <= DOT_ASPECT * np.minimum(h, w)))
+    out &= ~(dot[:, None] & dot[None, :]) | inside | inside.T
     np.fill_diagonal(out, False)
     return out
 

@@ -103,6 +103,13 @@ def test_gap_clearly_wider_than_the_pitch_is_one_space() -> None:
     assert _text(_arrange(m)) == "000 00 0"
 
 
+def test_space_in_a_three_digit_line_is_found_with_only_two_steps() -> None:
+    # steps of 20 and 32 px: their median, 26, would pass the space for usual
+    m = _line()
+    _digits(m, [4, 24, 56])
+    assert _text(_arrange(m)) == "00 0"
+
+
 def test_even_pitch_has_no_spaces_even_with_narrow_glyphs() -> None:
     m = _line()
     _digits(m, [4, 24, 44])

@@ -371,6 +371,19 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     return LineLayout(tuple(tokens), height, top, baseline, len(pieces) - len(tokens))
 
 
+def _usual_step(steps: list[float], excess: float) -> float:
+    """The median step; but when the two middle steps differ by more than
+    ``excess``, the longer holds a space (spaces only lengthen steps), so the
+    shorter one is usual: three digits with a space between two have two steps.
+
+    >>> _usual_step([48.0, 71.0], 14.0), _usual_step([44.0, 52.0], 14.0)
+    (48.0, 48.0)
+    """
+    ordered = sorted(steps)
+    low, high = ordered[(len(ordered) - 1) // 2], ordered[len(ordered) // 2]
+    return low if high - low > excess else (low + high) / 2
+
+
 def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segment: bool,
             joined: Collection[Region] = ()) -> list[Token]:
     """Mark tokens that follow a gap clearly wider than the line's usual spacing."""
@@ -379,8 +392,9 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     anchors = [p.anchor for p in pieces]
     step = np.diff(anchors)
     dd = [s for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
-    pitch = min(float(np.median(dd)) if dd else DEFAULT_PITCH * height, MAX_PITCH * height)
     excess = SPACE_EXCESS * height
+    pitch = min(_usual_step(dd, excess) if dd else DEFAULT_PITCH * height,
+                MAX_PITCH * height)
     out = tokens[:1]
     for k in range(1, len(tokens)):
         s = float(step[k - 1])

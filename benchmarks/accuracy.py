@@ -9,7 +9,9 @@ already in memory).
 see ``fixtures/README.md``) and prints, per condition, per height and for
 seven-segment vs printed fonts: characters correct, the share of images read
 exactly, the share of ``punct`` images (with punctuation/spaces) read exactly,
-and the median milliseconds per image.
+and the median milliseconds per image; then the real-world targets (every
+condition and seven-segment at least 99 % of characters, 98 % of punctuation
+images exact) over all conditions but the stress condition ``crowded``.
 
 Accuracy counts, per line, the truth's characters minus the edit distance
 between the reading and the truth, so a missed, extra or wrong glyph each cost one.
@@ -139,6 +141,48 @@ def report_real(rows: list[Row]) -> None:
         print("\n".join(table(rows, key, title, REAL_COLUMNS, order)))
         print()
     print("\n".join(table(rows, lambda _: "all", "all", REAL_COLUMNS)))
+    print()
+    print("\n".join(targets(rows)))
+
+
+#: Stress conditions beyond the real-world targets: ``crowded`` squeezes every
+#: glyph of a line into its neighbours (``touching`` joins only 1-2 pairs).
+STRESS = ("crowded",)
+#: The real-world targets: character accuracy in every condition and on
+#: seven-segment fonts, and the share of punctuation images read exactly.
+TARGET_CHARS = 0.99
+TARGET_PUNCT_EXACT = 0.98
+
+
+def targets(rows: list[Row]) -> list[str]:
+    """Markdown table of the real-world targets over the non-stress conditions."""
+    rows = [r for r in rows if r.item["condition"] not in STRESS]
+    if not rows:
+        return []
+
+    def share(part: list[Row]) -> float:
+        return sum(r.ok for r in part) / max(sum(r.total for r in part), 1)
+
+    by: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by[row.item["condition"]].append(row)
+    worst = min(by, key=lambda c: share(by[c]))
+    seven = [r for r in rows if r.item["seven_segment"]]
+    punct = [r for r in rows if r.item["kind"] == "punct"]
+    exact = sum(r.text == r.item["text"] for r in punct) / max(len(punct), 1)
+    checks = [
+        (f"chars, worst condition ({worst})", share(by[worst]), TARGET_CHARS),
+        ("chars, seven-segment", share(seven), TARGET_CHARS) if seven else None,
+        ("punct images read exactly", exact, TARGET_PUNCT_EXACT) if punct else None,
+    ]
+    out = [f"| target (all conditions but {', '.join(STRESS)}) | measured | goal | met |",
+           "|---|---:|---:|---|"]
+    for check in checks:
+        if check is not None:
+            name, got, goal = check
+            out.append(f"| {name} | {100 * got:.2f}% | {100 * goal:.0f}% | "
+                       f"{'yes' if got >= goal else 'no'} |")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

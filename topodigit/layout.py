@@ -391,7 +391,7 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     glued = [t.region in joined for t in tokens]
     anchors = [p.anchor for p in pieces]
     step = np.diff(anchors)
-    dd = [s for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
+    dd = [float(s) for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
     excess = SPACE_EXCESS * height
     pitch = min(_usual_step(dd, excess) if dd else DEFAULT_PITCH * height,
                 MAX_PITCH * height)

@@ -29,11 +29,11 @@ import numpy as np
 from PIL import Image
 
 from topodigit.errors import BadArgumentError, BadImageError, BadModelError, TopodigitError
+from topodigit.pixels import check_array, to_gray
 
 MAX_PIXELS = 100_000_000
 """Largest image (height x width) topodigit will decode: about 10000 x 10000 pixels."""
 
-_BGR_WEIGHTS = np.array([0.114, 0.587, 0.299], np.float32)  # ITU-R BT.601, as cv2 uses
 _EXIF_ORIENTATION = 0x0112
 _EXIF_FORMATS = ("JPEG", "MPO", "TIFF", "WEBP")
 _PIL_TO_ARRAY_MODE = {"L": "L", "LA": "LA", "1": "1", "I": "I", "F": "F", "RGB": "RGB",
@@ -128,17 +128,17 @@ def load_image(image: Any, *, copy: bool = True) -> np.ndarray:
     if isinstance(image, np.ndarray):
         if (not copy and image.ndim == 2 and image.dtype == np.uint8
                 and image.flags.c_contiguous):
-            _check_array(image, "image array")
+            check_array(image, "image array", max_pixels=MAX_PIXELS)
             return image
-        return _to_gray(image, "image array")
+        return to_gray(image, "image array", max_pixels=MAX_PIXELS)
     if isinstance(image, Image.Image):
         _check_pixels(image.height, image.width, "PIL image")
-        return _to_gray(_pil_to_array(image), "PIL image")
+        return to_gray(_pil_to_array(image), "PIL image", max_pixels=MAX_PIXELS)
     if isinstance(image, (bytes, bytearray, memoryview)):
-        return _to_gray(_decode(bytes(image), "image bytes"), "image bytes")
+        return to_gray(_decode(bytes(image), "image bytes"), "image bytes", max_pixels=MAX_PIXELS)
     if isinstance(image, (str, os.PathLike)):
         name = os.fsdecode(image)
-        return _to_gray(_decode(_read_file(name), name), name)
+        return to_gray(_decode(_read_file(name), name), name, max_pixels=MAX_PIXELS)
     raise BadArgumentError(
         f"image must be a path, bytes, ndarray or PIL image, got {type(image).__name__}"
     )
@@ -304,78 +304,6 @@ def _check_pixels(height: int, width: int, source: str) -> None:
     if height * width > MAX_PIXELS:
         raise BadImageError(f"{source}: image of {width} x {height} = {height * width:,} pixels "
                             f"is above the limit of {MAX_PIXELS:,} (topodigit.io.MAX_PIXELS)")
-
-
-def _to_gray(array: np.ndarray, source: str) -> np.ndarray:
-    """Any supported array -> new C-contiguous uint8 gray array."""
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[:, :, 0]
-    _check_array(array, source)
-    if array.dtype == np.uint8 and array.ndim == 2:
-        return np.array(array, order="C")
-    if array.dtype == np.uint8 and array.shape[2] == 3:
-        return cv2.cvtColor(np.ascontiguousarray(array), cv2.COLOR_BGR2GRAY)
-    if array.dtype.kind == "f":
-        array = _finite(array.astype(np.float32), source)
-    has_alpha = array.ndim == 3 and array.shape[2] in (2, 4)
-    colour = array[..., :-1] if has_alpha else array
-    unit = _unit(colour)
-    if unit.ndim == 3:
-        unit = unit[..., 0] if unit.shape[2] == 1 else unit @ _BGR_WEIGHTS
-    if has_alpha:
-        alpha = _alpha_unit(array[..., -1], colour)
-        unit = unit * alpha + (1.0 - alpha)  # composite over white
-    return np.ascontiguousarray(np.clip(np.rint(unit * 255.0), 0, 255).astype(np.uint8))
-
-
-def _check_array(array: np.ndarray, source: str) -> None:
-    """Fail with :class:`BadImageError` unless ``array`` is a supported image array."""
-    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)):
-        raise BadImageError(f"{source}: expected shape (H, W) or (H, W, 1|2|3|4), "
-                            f"got {array.shape}")
-    if array.shape[0] == 0 or array.shape[1] == 0:
-        raise BadImageError(f"{source}: image has a zero-size side, shape {array.shape}")
-    if array.dtype.kind not in "biuf":
-        raise BadImageError(f"{source}: unsupported dtype {array.dtype}")
-    _check_pixels(array.shape[0], array.shape[1], source)
-
-
-def _finite(array: np.ndarray, source: str) -> np.ndarray:
-    finite = np.isfinite(array)
-    if finite.all():
-        return array
-    if not finite.any():
-        raise BadImageError(f"{source}: no finite pixel value (all NaN or infinite)")
-    return np.where(finite, array, np.float32(np.median(array[finite])))
-
-
-def _unit(colour: np.ndarray) -> np.ndarray:
-    """Scale colour values to float32 in [0, 1] by the rules of :func:`load_image`."""
-    values = colour.astype(np.float32)
-    if colour.dtype == np.bool_:
-        return values
-    low, high = float(values.min()), float(values.max())
-    in_range = (0.0, 1.0) if colour.dtype.kind == "f" else (0.0, 255.0)
-    if in_range[0] <= low and high <= in_range[1]:
-        return values / np.float32(in_range[1])
-    if high == low:
-        return np.full(values.shape, np.clip(low / in_range[1], 0.0, 1.0), np.float32)
-    return (values - np.float32(low)) / np.float32(high - low)
-
-
-def _alpha_unit(alpha: np.ndarray, colour: np.ndarray) -> np.ndarray:
-    """Opacity in [0, 1]: 8-bit-looking data over 255, else over the dtype's or data's max."""
-    values = alpha.astype(np.float32)
-    if alpha.dtype == np.bool_:
-        return values
-    high = float(values.max())
-    if alpha.dtype.kind == "f":
-        scale = 1.0 if high <= 1.0 else 255.0 if high <= 255.0 else high
-    elif high <= 255 and int(colour.max()) <= 255:
-        scale = 255.0
-    else:
-        scale = float(np.iinfo(alpha.dtype).max)
-    return np.clip(values / np.float32(scale), 0.0, 1.0)
 
 
 MAX_MODEL_BYTES = 256 * 2**20

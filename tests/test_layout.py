@@ -90,6 +90,15 @@ def test_flat_bar_at_mid_height_is_a_minus_sign_and_a_cross_is_a_plus() -> None:
     assert _text(_arrange(m)) == "-00+0"
 
 
+def test_minus_with_a_speck_of_noise_stuck_to_it_is_still_a_minus() -> None:
+    m = _line()
+    _digits(m, [4, 24])
+    m[TOP + 14:TOP + 16, 46:54] = True  # a thin hyphen (2 x 8 px) ...
+    m[TOP + 16:TOP + 18, 48] = True  # ... with a stray pixel hanging under it
+    _digits(m, [60, 80])
+    assert _text(_arrange(m)) == "00-00"
+
+
 def test_sign_with_no_digit_after_it_is_dropped() -> None:
     m = _line()
     _digits(m, [4, 24])

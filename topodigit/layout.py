@@ -71,6 +71,9 @@ MINUS_ELONGATION = 1.5
 MINUS_WIDTH = 0.24
 MINUS_HEIGHT = 0.3
 SOLID_FILL = 0.6
+#: ... all measured on its core: the rows inked across at least this share of
+#: its width (a speck of noise stuck to the bar is no part of it).
+BAR_CORE = 0.5
 #: Signs (+ -) and colons are centred in this band of the digit height.
 MIDDLE_BAND = (0.25, 0.8)
 #: A colon's dots are stacked, their centres at most this far apart sideways (H),
@@ -201,9 +204,13 @@ def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
         return "+", "a cross centred on the line"
     if b.height >= DIGIT_HEIGHT * height and b.height >= MIN_DIGIT_PX:
         return "digit", ""
-    fill = float(p.mask.mean())
-    if (centred and b.width >= MINUS_ELONGATION * b.height and b.width >= MINUS_WIDTH * height
-            and b.height <= MINUS_HEIGHT * height and fill >= SOLID_FILL):
+    # a minus is judged by its core, the rows inked across most of its width, so
+    # a speck of noise stuck to it does not make it thick or hollow
+    core = p.mask[p.mask.mean(axis=1) >= BAR_CORE] if p.mask.size else p.mask
+    rows = len(core)
+    if (centred and rows and b.width >= MINUS_ELONGATION * rows
+            and b.width >= MINUS_WIDTH * height
+            and b.height <= MINUS_HEIGHT * height and float(core.mean()) >= SOLID_FILL):
         return "-", "a flat bar at mid-height"
     if b.height <= MARK_HEIGHT * height and b.width <= MARK_WIDTH * height:
         return "mark", ""

@@ -42,6 +42,7 @@ from topodigit.cells import (
     seven_metrics,
     stroke_width,
 )
+from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 
@@ -320,8 +321,8 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     boxes = [p.box for p in pieces]
     height = line_height(boxes)
     tall = [b for b in boxes if b.height >= TALL_SHARE * height]
-    top = float(np.median([b.top for b in tall]))
-    baseline = float(np.median([b.bottom for b in tall]))
+    top = median([b.top for b in tall])
+    baseline = median([b.bottom for b in tall])
     if seven_segment:
         height, top, baseline = seven_metrics(boxes, height)
         if slant is not None:
@@ -379,7 +380,7 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     anchors = [p.anchor for p in pieces]
     step = np.diff(anchors)
     dd = [s for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
-    pitch = min(float(np.median(dd)) if dd else DEFAULT_PITCH * height, MAX_PITCH * height)
+    pitch = min(median(dd) if dd else DEFAULT_PITCH * height, MAX_PITCH * height)
     excess = SPACE_EXCESS * height
     out = tokens[:1]
     for k in range(1, len(tokens)):

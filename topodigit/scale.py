@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from topodigit.binarize import Binarized, binarize
+from topodigit.quantiles import median
 
 #: Glyphs taller than this many pixels are read from a copy scaled down to it
 #: (well above NORM_HEIGHT, so small marks such as decimal points keep some pixels).
@@ -62,7 +63,7 @@ def _probe(gray: np.ndarray, ink: str, halvings: list[np.ndarray]
     own = bw if step == 1 else None
     if not len(area):
         return 0.0, own
-    return float(np.median(height[area >= GLYPH_AREA_SHARE * area.max()])) * step, own
+    return median(height[area >= GLYPH_AREA_SHARE * area.max()].tolist()) * step, own
 
 
 def text_height(gray: np.ndarray, *, ink: str = "auto") -> float:

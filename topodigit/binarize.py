@@ -100,13 +100,11 @@ def _histogram(img: np.ndarray) -> np.ndarray:
     return np.bincount(img.ravel(), minlength=256)
 
 
-def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, float]:
-    """Fit the paper's brightness with a smooth surface.
-
-    Returns the surface at full size (float32) and the largest contrast between
-    paper and ink in a block (gray levels). ``dark`` says the ink is darker
-    than the paper.
-    """
+def _paper_fit(gray: np.ndarray, *, dark: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                           float]:
+    """The paper surface's quadratic coefficients (float32), its row and column
+    coordinates (float32) and the largest paper-ink contrast in a block (see
+    :func:`paper_surface`)."""
     h, w = gray.shape
     grid = max(1, min(GRID, h // 4, w // 4))
     bh, bw = h // grid, w // grid
@@ -128,22 +126,73 @@ def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, f
         if np.array_equal(kept, keep):
             break  # the next round would fit the same blocks again, to the same surface
         keep = kept
-    c = coef.astype(np.float32)
-    r = ((np.arange(h, dtype=np.float32) + 0.5) / (bh * grid))[:, None]
-    q = ((np.arange(w, dtype=np.float32) + 0.5) / (bw * grid))[None, :]
-    surface = c[0] + c[1] * r + c[3] * r * r + (c[2] + c[4] * r) * q + c[5] * q * q
-    contrast = float(np.max(np.abs(paper - ink)))
-    return surface, contrast
+    r = (np.arange(h, dtype=np.float32) + 0.5) / (bh * grid)
+    q = (np.arange(w, dtype=np.float32) + 0.5) / (bw * grid)
+    return coef.astype(np.float32), r, q, float(np.max(np.abs(paper - ink)))
+
+
+def _surface(c: np.ndarray, r: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """The quadratic surface with coefficients ``c`` (1, r, c, r², rc, c²) at
+    rows ``r`` and columns ``q`` (float32)."""
+    rr, qq = r[:, None], q[None, :]
+    out: np.ndarray = c[0] + c[1] * rr + c[3] * rr * rr + (c[2] + c[4] * rr) * qq + c[5] * qq * qq
+    return out
+
+
+def _range_at_most(c: np.ndarray, r: np.ndarray, q: np.ndarray) -> float:
+    """An upper bound on ``np.ptp(_surface(c, r, q))``, without the surface.
+
+    The quadratic's range over the rectangle spanned by ``r`` and ``q`` (its
+    extremes lie at the corners, at the vertices along the edges or at the
+    critical point), in float64, plus a margin for the float32 rounding of the
+    surface's terms (a few ulps of the largest, well under 1e-5 of their sum).
+
+    >>> c = np.array([200, 0, 0, 0, 0, 0], np.float32)
+    >>> r = q = np.linspace(0, 1, 5, dtype=np.float32)
+    >>> _range_at_most(c, r, q) < 0.01
+    True
+    """
+    c0, c1, c2, c3, c4, c5 = (float(v) for v in c)
+    r0, r1, q0, q1 = float(r[0]), float(r[-1]), float(q[0]), float(q[-1])
+    points = [(a, b) for a in (r0, r1) for b in (q0, q1)]
+    if c5:  # vertices of the rows r0, r1
+        points += [(a, min(max(-(c2 + c4 * a) / (2 * c5), q0), q1)) for a in (r0, r1)]
+    if c3:  # ... and of the columns q0, q1
+        points += [(min(max(-(c1 + c4 * b) / (2 * c3), r0), r1), b) for b in (q0, q1)]
+    det = 4 * c3 * c5 - c4 * c4
+    if det:  # the critical point, where both slopes vanish
+        points.append((min(max((c4 * c2 - 2 * c5 * c1) / det, r0), r1),
+                       min(max((c4 * c1 - 2 * c3 * c2) / det, q0), q1)))
+    values = [c0 + c1 * a + c2 * b + c3 * a * a + c4 * a * b + c5 * b * b for a, b in points]
+    reach = max(abs(r0), abs(r1), abs(q0), abs(q1), 1.0) ** 2
+    return max(values) - min(values) + 1e-5 * (1.0 + reach * sum(abs(v) for v in (c0, c1, c2,
+                                                                                    c3, c4, c5)))
+
+
+def paper_surface(gray: np.ndarray, *, dark: bool = True) -> tuple[np.ndarray, float]:
+    """Fit the paper's brightness with a smooth surface.
+
+    Returns the surface at full size (float32) and the largest contrast between
+    paper and ink in a block (gray levels). ``dark`` says the ink is darker
+    than the paper.
+    """
+    c, r, q, contrast = _paper_fit(gray, dark=dark)
+    return _surface(c, r, q), contrast
 
 
 def even_out(gray: np.ndarray, *, dark: bool = True) -> np.ndarray:
     """Remove a smooth lighting gradient from an image, if it has a strong one.
 
     Dark ink is divided by the paper's brightness (light falls on paper and ink
-    alike); light ink (a lit display) has the background subtracted.
+    alike); light ink (a lit display) has the background subtracted. The
+    surface is only drawn when its range, bounded from its coefficients, may
+    reach UNEVEN_RANGE of the contrast.
     """
-    surface, contrast = paper_surface(gray, dark=dark)
-    if contrast <= 0 or float(np.ptp(surface)) <= UNEVEN_RANGE * contrast:
+    c, r, q, contrast = _paper_fit(gray, dark=dark)
+    if contrast <= 0 or _range_at_most(c, r, q) <= UNEVEN_RANGE * contrast:
+        return gray
+    surface = _surface(c, r, q)
+    if float(np.ptp(surface)) <= UNEVEN_RANGE * contrast:
         return gray
     g = gray.astype(np.float32)
     if dark:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, line_height
 
@@ -83,7 +84,7 @@ def cell_width(masks: Sequence[np.ndarray], height: float, slant: float) -> floa
     """Typical unsheared width of the digits (1s left out), None without one."""
     widths = [int(_unsheared(m, slant)[2].max()) + 1 for m in masks if m.any()]
     wide = [w for w in widths if w >= ONE_WIDTH * height]
-    return float(np.median(wide)) if wide else None
+    return median(wide) if wide else None
 
 
 def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float,
@@ -172,8 +173,8 @@ def seven_metrics(boxes: list[Box], height: float) -> tuple[float, float, float]
     """
     tall = [b for b in boxes if b.height >= TALL_SHARE * height]
     full = [b for b in tall if b.height >= FULL_HEIGHT * max(t.height for t in tall)]
-    top = float(np.median([b.top for b in full]))
-    baseline = float(np.median([b.bottom for b in full]))
+    top = median([b.top for b in full])
+    baseline = median([b.bottom for b in full])
     return baseline - top, top, baseline
 
 

@@ -42,6 +42,7 @@ from topodigit.cells import (
     seven_metrics,
     stroke_width,
 )
+from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 
@@ -327,8 +328,8 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     boxes = [p.box for p in pieces]
     height = line_height(boxes)
     tall = [b for b in boxes if b.height >= TALL_SHARE * height]
-    top = float(np.median([b.top for b in tall]))
-    baseline = float(np.median([b.bottom for b in tall]))
+    top = median([b.top for b in tall])
+    baseline = median([b.bottom for b in tall])
     if seven_segment:
         height, top, baseline = seven_metrics(boxes, height)
         if slant is not None:

@@ -30,7 +30,7 @@ from topodigit.io import load_image
 from topodigit.layout import arrange
 from topodigit.measure import classify_crop, glyph_crop
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
-from topodigit.scale import shrink, unscale_box
+from topodigit.scale import scale_down, unscale_box
 from topodigit.segment import MAX_COMPONENTS, Components, components, segment
 from topodigit.sevenline import SEVEN_FIT, cut_apart_digits, decode_digits, line_slant
 
@@ -298,8 +298,9 @@ def _scan(image: Any, roi: Any, cfg: ReaderConfig
     x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
     gray = whole[y0:y1, x0:x1]
     full = gray.shape[:2]
-    gray, factors = shrink(gray, ink=cfg.ink)  # large glyphs: read a smaller copy
-    bw = binarize(gray, ink=cfg.ink)
+    gray, factors, bw = scale_down(gray, ink=cfg.ink)  # large glyphs: read a smaller copy
+    if bw is None:  # not made by the text-height probe
+        bw = binarize(gray, ink=cfg.ink)
     notes = []
     found = components(bw.mask)  # for the skew and the segmentation
     angle = 0.0

@@ -21,11 +21,13 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
-from topodigit.binarize import binarize
+from topodigit.binarize import Binarized, binarize
+from topodigit.quantiles import median
 
 #: Glyphs taller than this many pixels are read from a copy scaled down to it
 #: (well above NORM_HEIGHT, so small marks such as decimal points keep some pixels).
@@ -37,6 +39,33 @@ PROBE_PIXELS = 40_000
 GLYPH_AREA_SHARE = 0.05
 
 
+class Scaled(NamedTuple):
+    """Result of :func:`scale_down`: the image read, the (row, column) factors
+    applied, and its binarization when the probe already made it (else None)."""
+
+    gray: np.ndarray
+    factors: tuple[float, float]
+    binarized: Binarized | None = None
+
+
+def _probe(gray: np.ndarray, ink: str, halvings: list[np.ndarray]
+           ) -> tuple[float, Binarized | None]:
+    """The text height (see :func:`text_height`), and the probe's binarization
+    when the probe is ``gray`` itself. ``halvings`` (``gray`` first) is the
+    chain of exact halvings, extended as the probe makes them."""
+    h, w = gray.shape
+    step = max(1, math.ceil(math.sqrt(h * w / PROBE_PIXELS)))
+    probe = gray if step == 1 else _area(halvings, (max(1, w // step), max(1, h // step)))
+    bw = binarize(probe, ink=ink)
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        bw.mask.view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
+    area, height = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
+    own = bw if step == 1 else None
+    if not len(area):
+        return 0.0, own
+    return median(height[area >= GLYPH_AREA_SHARE * area.max()].tolist()) * step, own
+
+
 def text_height(gray: np.ndarray, *, ink: str = "auto") -> float:
     """Typical glyph height in pixels, estimated on a decimated copy (0 if no ink).
 
@@ -45,16 +74,34 @@ def text_height(gray: np.ndarray, *, ink: str = "auto") -> float:
     >>> text_height(gray)
     300.0
     """
+    return _probe(gray, ink, [gray])[0]
+
+
+def scale_down(gray: np.ndarray, *, ink: str = "auto", max_height: int = MAX_GLYPH_HEIGHT
+               ) -> Scaled:
+    """Scale ``gray`` down so its glyphs are at most ``max_height`` pixels tall.
+
+    The image is ``gray`` itself when its glyphs are small enough; then, when
+    the probe was ``gray`` (an image of at most PROBE_PIXELS pixels), its
+    binarization (``binarize(gray, ink=ink)``) comes along. The halvings the
+    probe made are reused for the shrunk copy.
+
+    >>> import numpy as np
+    >>> gray = np.full((100, 80), 255, np.uint8); gray[20:60, 30:50] = 0
+    >>> out = scale_down(gray)
+    >>> out.gray is gray, out.factors, out.binarized.polarity
+    (True, (1.0, 1.0), 'dark-on-light')
+    """
     h, w = gray.shape
-    step = max(1, math.ceil(math.sqrt(h * w / PROBE_PIXELS)))
-    probe = gray if step == 1 else _area(gray, (max(1, w // step), max(1, h // step)))
-    mask = binarize(probe, ink=ink).mask
-    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        mask.view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
-    area, height = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
-    if not len(area):
-        return 0.0
-    return float(np.median(height[area >= GLYPH_AREA_SHARE * area.max()])) * step
+    if h <= max_height:
+        return Scaled(gray, (1.0, 1.0))
+    halvings = [gray]
+    height, own = _probe(gray, ink, halvings)
+    if height <= max_height:
+        return Scaled(gray, (1.0, 1.0), own)
+    scale = max_height / height
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return Scaled(_area(halvings, size), (size[1] / h, size[0] / w))
 
 
 def shrink(gray: np.ndarray, *, ink: str = "auto", max_height: int = MAX_GLYPH_HEIGHT
@@ -62,28 +109,30 @@ def shrink(gray: np.ndarray, *, ink: str = "auto", max_height: int = MAX_GLYPH_H
     """Scale ``gray`` down so its glyphs are at most ``max_height`` pixels tall.
 
     Returns the image (``gray`` itself when its glyphs are small enough) and the
-    (row, column) factors applied.
+    (row, column) factors applied (see :func:`scale_down`).
     """
-    h, w = gray.shape
-    if h <= max_height:
-        return gray, (1.0, 1.0)
-    height = text_height(gray, ink=ink)
-    if height <= max_height:
-        return gray, (1.0, 1.0)
-    scale = max_height / height
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return _area(gray, size), (size[1] / h, size[0] / w)
+    out = scale_down(gray, ink=ink, max_height=max_height)
+    return out.gray, out.factors
 
 
-def _area(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Shrink ``gray`` to ``size`` (width, height) by area averaging, halving it
-    first while it stays at least that large (OpenCV's fast path)."""
-    h, w = gray.shape
-    while w // 2 >= size[0] and h // 2 >= size[1]:
-        # an odd last row or column is dropped: exact halving is the fast path
-        gray = cv2.resize(gray[:h // 2 * 2, :w // 2 * 2], (w // 2, h // 2),
-                          interpolation=cv2.INTER_AREA)
-        h, w = gray.shape
+def _area(halvings: list[np.ndarray], size: tuple[int, int]) -> np.ndarray:
+    """Shrink ``halvings[0]`` to ``size`` (width, height) by area averaging,
+    halving it first while it stays at least that large (OpenCV's fast path).
+
+    ``halvings`` is the chain of halvings made so far (the image first, each
+    next one half the last); the ones needed are taken from it or added to it.
+    """
+    k = 0
+    while True:
+        h, w = halvings[k].shape
+        if not (w // 2 >= size[0] and h // 2 >= size[1]):
+            break
+        if k + 1 == len(halvings):
+            # an odd last row or column is dropped: exact halving is the fast path
+            halvings.append(cv2.resize(halvings[k][:h // 2 * 2, :w // 2 * 2], (w // 2, h // 2),
+                                       interpolation=cv2.INTER_AREA))
+        k += 1
+    gray = halvings[k]
     if (w, h) == size:
         return gray
     out: np.ndarray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
@@ -101,4 +150,4 @@ def unscale_box(box: tuple[int, int, int, int], factors: tuple[float, float],
     return t, le, max(t + 1, b), max(le + 1, r)
 
 
-__all__ = ["MAX_GLYPH_HEIGHT", "shrink", "text_height", "unscale_box"]
+__all__ = ["MAX_GLYPH_HEIGHT", "Scaled", "scale_down", "shrink", "text_height", "unscale_box"]

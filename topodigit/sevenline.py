@@ -22,6 +22,7 @@ import numpy as np
 from topodigit import sevenseg
 from topodigit.cells import full_height, without_points
 from topodigit.layout import Token
+from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import Region
 
@@ -54,7 +55,7 @@ ITALIC_SLANTS = (0.05, 0.1, 0.15)
 def cell_width(digits: list[Box], height: float) -> float | None:
     """Typical width of a line's digit cells (its 1s left out), None without one."""
     wide = [b.width for b in digits if b.width > sevenseg.ONE_MAX_WIDTH * height]
-    return float(np.median(wide)) if wide else None
+    return median(wide) if wide else None
 
 
 def cut_apart_digits(tokens: list[Token], cut: Mapping[Box, object]) -> set[Region]:
@@ -99,8 +100,8 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
             upright_misfits -= fit < SEVEN_UPRIGHT
             if upright_misfits < 0:
                 return None
-        if crisp and float(np.median(crisp)) < SEVEN_CRISP:
-            return None  # the digits that fit upright are not crisp: curved print
+            if crisp and _median_at_most(crisp, len(masks) - k - 1) < SEVEN_CRISP:
+                return None  # the digits that fit upright are not crisp: curved print
     full = full_height([r.box for r in digits]) if full is None else full
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
@@ -119,6 +120,17 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         if _fits(without_points(masks, height=full, slant=s), full, cell, s, cut):
             return s
     return None
+
+
+def _median_at_most(crisp: list[float], left: int) -> float:
+    """The largest median of the crispness of the digits that fit upright,
+    ``crisp`` so far, that ``left`` more digits can make: each adds at most 1.0,
+    or nothing (it misfits), and adding the most raises the median most.
+
+    >>> _median_at_most([0.5, 0.6], 1), _median_at_most([0.5, 0.6, 0.7], 0)
+    (0.6, 0.6)
+    """
+    return median(crisp + [1.0] * left)
 
 
 def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float,

@@ -145,10 +145,11 @@ _LOOKUP = {s: ch for ch, sets in DIGIT_SEGMENTS.items() for s in sets}
 
 
 def _check(mask: np.ndarray) -> np.ndarray:
+    """``mask`` as a 2-D bool array with some ink (itself when it is one: read only)."""
     arr = np.asarray(mask)
     if arr.ndim != 2 or arr.size == 0 or not arr.any():
         raise BadArgumentError(f"mask must be a 2-D array with some ink, got shape {arr.shape}")
-    return arr.astype(bool)
+    return arr if arr.dtype == bool else arr.astype(bool)
 
 
 def unshear(mask: np.ndarray, slant: float) -> np.ndarray:
@@ -265,10 +266,12 @@ def _zones(shape: tuple[int, int]) -> dict[str, tuple[slice, slice]]:
             "g": (middle, mid)}
 
 
-def _levels(cell: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
-    """Per segment: share of crossing lines that meet ink, and the median stroke."""
+def _levels(cell: np.ndarray, zones: dict[str, tuple[slice, slice]]
+            ) -> tuple[dict[str, float], dict[str, float]]:
+    """Per segment: share of crossing lines that meet ink, and the median stroke
+    (``zones`` are the cell's, see :func:`_zones`)."""
     levels, strokes = {}, {}
-    for seg, (rs, cs) in _zones(cell.shape).items():
+    for seg, (rs, cs) in zones.items():
         counts = cell[rs, cs].sum(axis=0 if seg in _HORIZONTAL else 1).tolist()
         inked = [c for c in counts if c > 0]
         levels[seg] = len(inked) / len(counts)
@@ -312,11 +315,13 @@ def _straight(bars: list[np.ndarray], tol: float) -> tuple[int, int]:
     return int(np.count_nonzero(good)), count
 
 
-def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float], floor: float = 0.0) -> float:
+def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float],
+         zones: dict[str, tuple[slice, slice]], floor: float = 0.0) -> float:
     """Share of ink on the lit bars times the share of the bars drawn straight.
 
-    When the share on the bars alone is under ``floor``, so is the fit: that
-    share is returned, and the bars' straightness is not measured.
+    ``zones`` are the cell's (see :func:`_zones`). When the share on the bars
+    alone is under ``floor``, so is the fit: that share is returned, and the
+    bars' straightness is not measured.
     """
     if not lit:
         return 0.0
@@ -342,7 +347,6 @@ def _fit(cell: np.ndarray, lit: str, strokes: dict[str, float], floor: float = 0
     on_bars = float(np.count_nonzero(cell & allowed)) / float(np.count_nonzero(cell))
     if on_bars < floor:
         return on_bars
-    zones = _zones(cell.shape)
     lines = []
     for seg in lit:
         top, bottom, left, right = bars[seg]
@@ -405,10 +409,10 @@ def decode(mask: np.ndarray, *, height: float | None = None, cell_width: float |
         ``mask`` is not 2-D or has no ink, ``height``/``cell_width`` not
         positive, ``slant`` not in [-1, 1].
     """
-    cell, placed, levels, strokes, lit = _lit(mask, height, cell_width, slant)
+    cell, placed, levels, strokes, lit, zones = _lit(mask, height, cell_width, slant)
     return SegmentReading(lit=lit, levels=tuple(levels[s] for s in SEGMENTS),
-                          fit=_fit(cell, lit, strokes), verdict=_verdict(lit, levels, placed),
-                          crisp=crispness(levels))
+                          fit=_fit(cell, lit, strokes, zones),
+                          verdict=_verdict(lit, levels, placed), crisp=crispness(levels))
 
 
 def shape_fit(mask: np.ndarray, *, height: float | None = None,
@@ -424,22 +428,25 @@ def shape_fit(mask: np.ndarray, *, height: float | None = None,
     >>> shape_fit(bar)
     (1.0, 1.0)
     """
-    cell, _, levels, strokes, lit = _lit(mask, height, cell_width, slant)
-    return _fit(cell, lit, strokes, floor), crispness(levels)
+    cell, _, levels, strokes, lit, zones = _lit(mask, height, cell_width, slant)
+    return _fit(cell, lit, strokes, zones, floor), crispness(levels)
 
 
 def _lit(mask: np.ndarray, height: float | None, cell_width: float | None, slant: float
-         ) -> tuple[np.ndarray, str, dict[str, float], dict[str, float], str]:
+         ) -> tuple[np.ndarray, str, dict[str, float], dict[str, float], str,
+                    dict[str, tuple[slice, slice]]]:
     """Check the arguments of :func:`decode`; the placed cell, how it was placed,
-    each segment's level and stroke, and the lit segments."""
+    each segment's level and stroke, the lit segments and the cell's zones."""
     for name, value in (("height", height), ("cell_width", cell_width)):
         if value is not None and not (math.isfinite(value) and value > 0):
             raise BadArgumentError(f"{name} must be a positive number or None, got {value!r}")
     if not (math.isfinite(slant) and abs(slant) <= 1):
         raise BadArgumentError(f"slant must be a finite number in [-1, 1], got {slant!r}")
     cell, placed = _cell(unshear(mask, slant), height, cell_width, slant)
-    levels, strokes = _levels(cell)
-    return cell, placed, levels, strokes, "".join(s for s in SEGMENTS if levels[s] >= LIT_LEVEL)
+    zones = _zones(cell.shape)
+    levels, strokes = _levels(cell, zones)
+    lit = "".join(s for s in SEGMENTS if levels[s] >= LIT_LEVEL)
+    return cell, placed, levels, strokes, lit, zones
 
 
 def crispness(levels: dict[str, float]) -> float:

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from topodigit import sevenseg
+from topodigit import sevenseg, slant
 from topodigit.errors import BadArgumentError
 
 H, W, T, GAP = 40, 24, 4, 1
@@ -84,9 +84,9 @@ def test_unsheared_italic_eight_needs_its_slant() -> None:
 
 @pytest.mark.parametrize("shear", [0.0, 0.1, 0.2, -0.15])
 def test_estimate_slant_recovers_the_shear(shear: float) -> None:
-    assert sevenseg.estimate_slant(draw("abcdefg", shear=shear)) == pytest.approx(shear, abs=0.03)
+    assert slant.estimate_slant(draw("abcdefg", shear=shear)) == pytest.approx(shear, abs=0.03)
     line = np.hstack([draw(lit, shear=shear) for lit in ("abcdef", "bc", "abdeg", "bcfg")])
-    assert sevenseg.estimate_slant(line) == pytest.approx(shear, abs=0.03)
+    assert slant.estimate_slant(line) == pytest.approx(shear, abs=0.03)
 
 
 def test_narrow_full_height_bar_is_a_one() -> None:
@@ -137,7 +137,7 @@ def test_bad_masks_raise(bad: np.ndarray) -> None:
     with pytest.raises(BadArgumentError, match="mask"):
         sevenseg.decode(bad)
     with pytest.raises(BadArgumentError, match="mask"):
-        sevenseg.estimate_slant(bad)
+        slant.estimate_slant(bad)
 
 
 @pytest.mark.parametrize("kwargs", [{"height": 0}, {"cell_width": -3.0}, {"slant": math.nan}])
@@ -202,5 +202,5 @@ def test_shape_fit_under_its_floor_is_an_upper_bound(floor: float) -> None:
 def test_upright_unshear_is_the_ink_box() -> None:
     m = np.zeros((9, 7), bool)
     m[2:6, 3] = m[5, 1:5] = True
-    assert np.array_equal(sevenseg.unshear(m, 0.0), m[2:6, 1:5])
-    assert np.array_equal(sevenseg.unshear(m, 0.0), sevenseg.unshear(m, 1e-9))
+    assert np.array_equal(slant.unshear(m, 0.0), m[2:6, 1:5])
+    assert np.array_equal(slant.unshear(m, 0.0), slant.unshear(m, 1e-9))

@@ -13,11 +13,12 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from topodigit import cuts, knn, sevenseg, touching
+from topodigit import cuts, knn, touching
 from topodigit.binarize import Binarized
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
+from topodigit.slant import estimate_slant
 
 #: A glyph at least this share of the line's digit height wide may be touching
 #: glyphs and is cut by recognition (see topodigit.touching); the widest single
@@ -175,13 +176,13 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
 
 def _line_slant(regions: list[Region], labels: np.ndarray) -> float:
-    """Italic shear of a line (see :func:`topodigit.sevenseg.estimate_slant`)."""
+    """Italic shear of a line (see :func:`topodigit.slant.estimate_slant`)."""
     line = regions[0].box
     for r in regions[1:]:
         line = line.union(r.box)
     crop = labels[line.top:line.bottom, line.left:line.right]
     ink = np.isin(crop, sorted({label for r in regions for label in r.labels}))
-    return sevenseg.estimate_slant(ink) if ink.any() else 0.0
+    return estimate_slant(ink) if ink.any() else 0.0
 
 
 def _shifts(rows: int, slant: float) -> np.ndarray:

@@ -25,6 +25,7 @@ from topodigit.layout import Token
 from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import Region
+from topodigit.slant import estimate_slant
 
 #: A line whose segments did not come apart is still seven-segment when at least
 #: SEVEN_MIN_DIGITS digits all but a tenth fit the pattern this well (measured on
@@ -105,7 +106,7 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     full = full_height([r.box for r in digits]) if full is None else full
     line = Box(min(r.box.top for r in digits), min(r.box.left for r in digits),
                max(r.box.bottom for r in digits), max(r.box.right for r in digits))
-    slant = sevenseg.estimate_slant(mask[line.top:line.bottom, line.left:line.right])
+    slant = estimate_slant(mask[line.top:line.bottom, line.left:line.right])
     if seven:
         return slant
     slants = [slant]

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from topodigit import spacing
 from topodigit.cells import (
     DOT_STROKES,
     FULL_HEIGHT,
@@ -87,17 +88,7 @@ PLUS_CORNER = 0.1
 PLUS_ARM = 0.85
 #: ... and it is at least this tall (H): fonts measured draw it 0.6-0.9 H.
 PLUS_HEIGHT = 0.4
-#: Two glyphs are further apart than usual by this share of H: a space. Usual
-#: is the line's digit pitch for two digits; a punctuation mark's advance is
-#: unknown (narrow, or a whole cell in monospaced fonts), so beside one a space
-#: shows as a step longer than a whole pitch, or, before a sign, as a step into
-#: the sign longer than the step out of it.
-SPACE_EXCESS = 0.23
 SIGNS = "+-"
-#: Digit pitch (anchor to anchor) used when a line has no two adjacent digits,
-#: and the largest pitch believed (H); fonts measured span 0.73-0.92 H.
-DEFAULT_PITCH = 0.8
-MAX_PITCH = 0.95
 #: Shears tried (columns per row, + leans right going down) when uprighting italics:
 #: upright first, then by increasing size, so ties keep the smaller slant.
 SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
@@ -379,41 +370,15 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
     return LineLayout(tuple(tokens), height, top, baseline, len(pieces) - len(tokens))
 
 
-def _usual_step(steps: list[float], excess: float) -> float:
-    """The median step; but when the two middle steps differ by more than
-    ``excess``, the longer holds a space (spaces only lengthen steps), so the
-    shorter one is usual: three digits with a space between two have two steps.
-
-    >>> _usual_step([48.0, 71.0], 14.0), _usual_step([44.0, 52.0], 14.0)
-    (48.0, 48.0)
-    """
-    ordered = sorted(steps)
-    low, high = ordered[(len(ordered) - 1) // 2], ordered[len(ordered) // 2]
-    return low if high - low > excess else (low + high) / 2
-
-
 def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segment: bool,
             joined: Collection[Region] = ()) -> list[Token]:
     """Mark tokens that follow a gap clearly wider than the line's usual spacing."""
-    digit = [t.char is None for t in tokens]
-    glued = [t.region in joined for t in tokens]
-    anchors = [p.anchor for p in pieces]
-    step = np.diff(anchors)
-    dd = [float(s) for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
-    excess = SPACE_EXCESS * height
-    pitch = min(_usual_step(dd, excess) if dd else DEFAULT_PITCH * height,
-                MAX_PITCH * height)
-    out = tokens[:1]
-    for k in range(1, len(tokens)):
-        s = float(step[k - 1])
-        space = s > pitch + excess and not glued[k]
-        # a sign starts a group: a space before it shows as a longer step in
-        # than out (separators . , : are not spaced, and sit unevenly)
-        if not seven_segment and (tokens[k].char or "?") in SIGNS and k < len(step):
-            space = space or s - float(step[k]) > excess
-        t = tokens[k]
-        out.append(Token(t.region, t.char, t.rule, t.reason, bool(space), t.mask))
-    return out
+    marks = spacing.spaces([p.anchor for p in pieces], [t.char is None for t in tokens],
+                           [(t.char or "?") in SIGNS for t in tokens],
+                           [t.region in joined for t in tokens], height,
+                           signs_spaced=not seven_segment)
+    return [Token(t.region, t.char, t.rule, t.reason, space, t.mask)
+            for t, space in zip(tokens, marks, strict=True)]
 
 
 __all__ = ["LineLayout", "Token", "arrange"]

@@ -59,7 +59,7 @@ WORTH = 0.02
 #: between two digits is no third glyph).
 PIECE_COST = 0.2
 #: Digit pitch (left edge to left edge) of the fonts measured, in digit heights:
-#: 0.73-0.92 with normal spacing (see topodigit.layout), down to about 0.6 when
+#: 0.73-0.92 with normal spacing (see topodigit.spacing), down to about 0.6 when
 #: crowded; a region's glyph count is sought within it.
 MIN_PITCH = 0.5
 MAX_PITCH = 0.95

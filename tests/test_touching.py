@@ -67,6 +67,37 @@ def test_a_thin_bridge_is_skipped() -> None:
     assert spans == [(0, 10), (20, 30)]
 
 
+def _one_blotted_to_a_seven() -> np.ndarray:
+    """A "1" (stem and foot) joined at mid-height by a blot to a "7" whose
+    diagonal leaves its left half empty there: 40 rows, the cut at column 20."""
+    own = np.zeros((40, 40), bool)
+    own[:, 6:10] = True  # the 1's stem ...
+    own[36:, 2:15] = True  # ... and its foot, which reaches under the blot
+    own[:4, 22:38] = True  # the 7's top bar ...
+    for r in range(4, 40):
+        own[r, 34 - (r - 4) // 3:38 - (r - 4) // 3] = True  # ... and its diagonal
+    own[17:23, 10:31] = True  # the blot, across the gap and into the 7
+    return own
+
+
+def test_a_blots_end_is_trimmed_up_to_the_glyphs_stroke() -> None:
+    own = _one_blotted_to_a_seven()
+    left = touching.blot_stub(own, 20, height=40, right=False)
+    assert left[17:23, 10:20].all() and np.count_nonzero(left) == 6 * 10  # not the foot
+    right = touching.blot_stub(own, 20, height=40, right=True)
+    cols = np.flatnonzero(right.any(axis=0))
+    assert cols[0] == 20 and right[17:23, 20].all()
+    assert not right[:, cols[-1] + 1:].any() and own[17:23, cols[-1] + 1].any()  # the diagonal
+    assert not right[:17].any() and not right[23:].any()
+
+
+def test_no_stub_without_a_bar_at_the_cut() -> None:
+    own = _one_blotted_to_a_seven()
+    own[17:23, 10:31] = False  # no blot: the glyphs do not touch at the cut
+    assert not touching.blot_stub(own, 20, height=40, right=False).any()
+    assert not touching.blot_stub(own, 20, height=40, right=True).any()
+
+
 def _line(font: str, digits: str, joined: set[int]) -> np.ndarray:
     """Fixture glyphs of ``font`` centred in equal cells (tabular figures), except
     that glyph ``k`` in ``joined`` (and all after it) moves left until it overlaps

@@ -16,7 +16,7 @@ import numpy as np
 from topodigit import cuts, knn, touching
 from topodigit.binarize import Binarized
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
-from topodigit.results import Box
+from topodigit.results import Box, Verdict
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 from topodigit.slant import estimate_slant
 
@@ -119,7 +119,10 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     :func:`topodigit.touching.best_spans` chooses the cuts, scoring each piece by
     the vote of the built-in HOG templates on its normalised mask (cheap: no
     topology; the same whichever classifier decides, so every classifier sees
-    one segmentation). The chosen pieces are then measured and read by the rules.
+    one segmentation). The chosen pieces are then measured and read by the rules,
+    each without the end of a blot its cuts left on it
+    (:func:`topodigit.touching.blot_stub`), unless that bar runs on across more
+    than STUB_REACH of the piece: then it is the glyph's own.
     """
     whole = pieces[0].box
     for p in pieces[1:]:
@@ -131,13 +134,17 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
     model = knn.builtin("hog")
 
+    def cut(c0: int, c1: int, drop: np.ndarray | None = None
+            ) -> tuple[Box, np.ndarray, np.ndarray] | None:
+        band = (ucol >= c0) & (ucol < c1)
+        piece = own & band if drop is None else own & band & ~drop
+        box = cuts.piece_box(piece, whole, 0, piece.shape[1])
+        return None if box is None else (box, _piece_crop(bw.ink, piece, band, whole, box),
+                                         piece)
+
     def crop(c0: int, c1: int) -> tuple[Box, np.ndarray, np.ndarray] | None:
         if (c0, c1) not in crops:
-            band = (ucol >= c0) & (ucol < c1)
-            piece = own & band
-            box = cuts.piece_box(piece, whole, 0, piece.shape[1])
-            crops[c0, c1] = None if box is None else (
-                box, _piece_crop(bw.ink, piece, band, whole, box), piece)
+            crops[c0, c1] = cut(c0, c1)
         return crops[c0, c1]
 
     scores: dict[tuple[int, int], float] = {}
@@ -154,25 +161,45 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
                 if mask.any():
                     glyphs.append((span, mask))
         if glyphs:
-            vecs = np.stack([knn.feature_vector(m, kind=model.features) for _, m in glyphs])
-            for (span, _), (vote, _) in zip(glyphs, model.classify_many(vecs), strict=True):
+            for (span, _), vote in zip(glyphs, _votes([m for _, m in glyphs], model),
+                                       strict=True):
                 scores[span] = vote.confidence
                 votes[span] = vote.char
         return [scores[span] for span in spans]
 
     extra = tuple(int(p.box.right - whole.left + shift[-1]) for p in pieces[:-1])
     out = []
+    rows = np.arange(own.shape[0])[:, None]
     for span in touching.best_spans(upright, height=height, score=score, extra=extra):
-        got = crop(*span)
-        if got is not None:
-            m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
-            if votes.get(span, m.verdict.char) != m.verdict.char:  # a cut piece, read two ways
-                m = m._replace(verdict=replace(
-                    m.verdict, confidence=min(m.verdict.confidence, DISPUTED),
-                    candidates=tuple(dict.fromkeys((*m.verdict.candidates, votes[span]))),
-                    reason=f"{m.verdict.reason}; the templates say {votes[span]} (cut piece)"))
-            out.append((got[2], (got[0], m)))
+        stub = np.zeros_like(upright)  # a blot's ends left on the piece by its cuts
+        if span[0] > 0:
+            stub |= touching.blot_stub(upright, span[0], height=height, right=True)
+        if span[1] < upright.shape[1]:
+            stub |= touching.blot_stub(upright, span[1], height=height, right=False)
+        got, vote = crop(*span), votes.get(span)
+        # read without the blot's end, unless it runs on across the glyph: then
+        # it is a bar of the glyph's own that the blot touched
+        if 0 < np.count_nonzero(stub.any(axis=0)) <= touching.STUB_REACH * (span[1] - span[0]):
+            trimmed = cut(*span, drop=stub[rows, ucol])
+            if trimmed is not None:
+                mask = glyph_masks(trimmed[1], sharp, faint, norm_height=norm_height)[0]
+                got, vote = trimmed, _votes([mask], model)[0].char if mask.any() else None
+        if got is None:
+            continue
+        m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
+        if vote is not None and vote != m.verdict.char:  # a cut piece, read two ways
+            m = m._replace(verdict=replace(
+                m.verdict, confidence=min(m.verdict.confidence, DISPUTED),
+                candidates=tuple(dict.fromkeys((*m.verdict.candidates, vote))),
+                reason=f"{m.verdict.reason}; the templates say {vote} (cut piece)"))
+        out.append((got[2], (got[0], m)))
     return out, whole, own
+
+
+def _votes(masks: list[np.ndarray], model: knn.Model) -> list[Verdict]:
+    """The templates' readings of normalised glyph masks, in one batch."""
+    vecs = np.stack([knn.feature_vector(m, kind=model.features) for m in masks])
+    return [vote for vote, _ in model.classify_many(vecs)]
 
 
 def _line_slant(regions: list[Region], labels: np.ndarray) -> float:

@@ -75,6 +75,11 @@ DENSE_REACH = 0.3
 #: glyphs (blots drawn in the fixtures are 0.15-0.25 H tall, at 0.3-0.7 H).
 BAR_HEIGHT = 0.3
 BAR_BAND = (0.2, 0.8)
+#: A blot is centred between the two glyphs it joins, so its end reaches at
+#: most about the middle of one: a bar running further than this share of the
+#: piece's width may be the glyph's own (a seven-segment middle bar the blot
+#: touched; but also a blot across a 7's open middle).
+STUB_REACH = 0.6
 #: Most candidate cuts examined per region, the thinnest first: bounds the cost.
 MAX_CANDIDATES = 80
 
@@ -133,6 +138,53 @@ def bar_runs(own: np.ndarray, *, height: float) -> list[tuple[int, int]]:
            & (centre >= lo * rows) & (centre <= hi * rows))
     edges = np.flatnonzero(np.diff(np.concatenate([[0], bar.astype(np.int8), [0]])))
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a > 1]
+
+
+def blot_stub(own: np.ndarray, cut: int, *, height: float, right: bool) -> np.ndarray:
+    """The part of a blot that a cut at column ``cut`` left on one piece.
+
+    When the columns next to the cut hold only a short bar in the middle band
+    (see :func:`bar_runs`: the blot joining two glyphs), the piece on the
+    ``right`` (columns from ``cut``) or left (columns before it) keeps the
+    blot's end, which reaches into the glyph until it meets one of its strokes,
+    and can change what the glyph reads as (a 7 with a bar across its middle is
+    a 4, a 3 whose bay it fills an 8). Walking from the cut into the piece, each
+    column's run of ink at the bar's rows is the blot's while it lies within
+    those rows (give or take a pixel); the first run that reaches beyond them is
+    a stroke of the glyph, and the walk stops there. Returns a mask like ``own``
+    of the pixels to drop (none when no bar touches the cut).
+
+    >>> own = np.zeros((20, 16), bool)
+    >>> own[:, 1:3] = True; own[9:12, 3:10] = True  # a stem, and a blot to the cut at 8
+    >>> int(blot_stub(own, 8, height=20, right=False).sum())  # columns 3..7 of the blot
+    15
+    """
+    out = np.zeros_like(own)
+    rows, cols = own.shape
+    gap = [(a, b) for a, b in bar_runs(own, height=height) if a - 1 <= cut <= b + 1]
+    if not gap or not 0 < cut < cols:
+        return out
+    a, b = gap[0]
+    ref = min(max(cut if right else cut - 1, a), b - 1)  # a column of the bar itself
+    hit = np.flatnonzero(own[:, ref])
+    r0, r1 = int(hit[0]) - 1, int(hit[-1]) + 1  # the bar's rows, give or take a pixel
+    step = 1 if right else -1
+    col = cut if right else cut - 1
+    while 0 <= col < cols:
+        column = own[:, col]
+        inked = np.flatnonzero(column[r0 + 1:r1])
+        if not len(inked):
+            break  # the blot ended before a stroke
+        top = bottom = r0 + 1 + int(inked[0])
+        while top > 0 and column[top - 1]:
+            top -= 1
+        while bottom + 1 < rows and column[bottom + 1]:
+            bottom += 1
+        if top < r0 or bottom > r1 or column[r0 + 1:r1][bottom - r0:].any():
+            break  # reaches beyond the bar's rows (or a second run there): a stroke
+        out[top:bottom + 1, col] = True
+        col += step
+    return out
 
 
 def best_spans(own: np.ndarray, *, height: float, score: Scorer,
@@ -252,5 +304,6 @@ __all__ = [
     "MIN_PITCH",
     "bar_runs",
     "best_spans",
+    "blot_stub",
     "candidates",
 ]

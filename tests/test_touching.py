@@ -130,6 +130,21 @@ def test_two_touching_digits_between_separate_ones_are_read(font: str, digits: s
     assert topodigit.read(page).text == digits
 
 
+@pytest.mark.parametrize("font", ["dejavu-sans-bold", "freesans-regular"])
+def test_a_hyphen_kerned_into_a_digit_is_kept(font: str) -> None:
+    left, right = _line(font, "20", joined=set()), _line(font, "04", joined=set())
+    rows = np.flatnonzero((left < 128).any(axis=1))
+    height = len(rows)  # the digits' height
+    end = int(np.flatnonzero((left < 128).any(axis=0))[-1])  # the 0's last ink column
+    width = round(0.35 * height)
+    gap = width + round(0.15 * height)  # the hyphen, then the usual gap before the next digit
+    page = np.hstack([left[:, :end + 1], np.full((left.shape[0], gap), 255, np.uint8),
+                      right[:, int(np.flatnonzero((right < 128).any(axis=0))[0]):]])
+    mid = int(rows[0]) + height // 2
+    page[mid - 2:mid + 2, end - 1:end + width] = 0  # a hyphen run into the 0
+    assert topodigit.read(page).text == "20-04"
+
+
 def test_a_known_pitch_sets_the_glyph_count() -> None:
     own = np.zeros((20, 40), bool)  # four 8-px bars, 10 px apart, joined by a thin line
     for left in (1, 11, 21, 31):

@@ -15,6 +15,7 @@ import numpy as np
 
 from topodigit import cuts, knn, touching
 from topodigit.binarize import Binarized
+from topodigit.layout import MIDDLE_BAND, minus_bar
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import Box, Verdict
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
@@ -81,12 +82,12 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
             continue
         if slant is None:  # the line's lean, from all its glyphs (one blob misleads)
             slant = _line_slant(regions, labels)
-        pieces, whole, _ = _read_touching(group, bw, labels, sharp, faint, height,
-                                          norm_height=norm_height, slant=slant)
+        pieces, whole, marks = _read_touching(group, bw, labels, sharp, faint, height,
+                                              norm_height=norm_height, slant=slant)
         if not pieces:  # nothing readable came out: leave the region as it was
             out.extend(group)
             continue
-        if len(pieces) == 1 and run == 1:
+        if len(pieces) == 1 and run == 1 and not marks:
             out.append(first)
             cut[first.box] = pieces[0][1][1]
             continue
@@ -94,12 +95,15 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
             labels = labels.copy()
         if last_label is None:
             last_label = int(labels.max())
-        for n, (piece, (box, measured)) in enumerate(pieces):
+        cells: list[tuple[np.ndarray, Box, Measured | None]] = [
+            (piece, box, measured) for piece, (box, measured) in pieces]
+        cells += [(mark, box, None) for mark, box in marks]
+        for n, (piece, box, measured) in enumerate(sorted(cells, key=lambda c: c[1].left)):
             last_label += 1
-            label = last_label
-            labels[whole.top:whole.bottom, whole.left:whole.right][piece] = label
-            out.append(Region(box, (label,)))
-            cut[box] = measured
+            labels[whole.top:whole.bottom, whole.left:whole.right][piece] = last_label
+            out.append(Region(box, (last_label,)))
+            if measured is not None:
+                cut[box] = measured
             if n:
                 joined.add(out[-1])
     return out, cut, labels, joined
@@ -107,11 +111,14 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
                    faint: float, height: float, *, norm_height: int, slant: float = 0.0
-                   ) -> tuple[list[tuple[np.ndarray, tuple[Box, Measured]]], Box, np.ndarray]:
+                   ) -> tuple[list[tuple[np.ndarray, tuple[Box, Measured]]], Box,
+                              list[tuple[np.ndarray, Box]]]:
     """Read a region of touching glyphs, cut where the pieces read best.
 
     Returns each piece's ink (a mask over the region's box) with its box and
-    measurement, the region's box and its ink mask there. On an italic line
+    measurement, the region's box, and the ink left before the first piece or
+    after the last when it looks like a sign (:func:`_sign_like`: a hyphen
+    kerned into a digit; the layout decides what it is), with its box. On an italic line
     (``slant``, dx per row, at least ITALIC_CUT) the region is cut upright: its
     rows are unsheared first, so each cut leans with the glyphs.
 
@@ -170,7 +177,25 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     extra = tuple(int(p.box.right - whole.left + shift[-1]) for p in pieces[:-1])
     out = []
     rows = np.arange(own.shape[0])[:, None]
-    for span in touching.best_spans(upright, height=height, score=score, extra=extra):
+    spans = touching.best_spans(upright, height=height, score=score, extra=extra)
+    # a bar at either end of the region, beyond its first or last piece, or
+    # ending one (a cutting that reads about as well with it), is a sign run
+    # into the digit when it is shaped like one: the layout reads it
+    marks = []
+    width = upright.shape[1]
+    for a, b in touching.bar_runs(upright, height=height):
+        first, last = spans[0], spans[-1]
+        at_start, at_end = a <= 1 and b < first[1], b >= width - 1 and a > last[0]
+        rest = own & ((ucol < max(b, first[0])) if at_start else (ucol >= min(a, last[1])))
+        box = cuts.piece_box(rest, whole, 0, rest.shape[1]) if at_start or at_end else None
+        if box is None or not _sign_like(rest, box, whole, height):
+            continue
+        marks.append((rest, box))
+        if at_start:
+            spans[0] = (max(b, first[0]), first[1])
+        else:
+            spans[-1] = (last[0], min(a, last[1]))
+    for span in spans:
         stub = np.zeros_like(upright)  # a blot's ends left on the piece by its cuts
         if span[0] > 0:
             stub |= touching.blot_stub(upright, span[0], height=height, right=True)
@@ -193,13 +218,24 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
                 candidates=tuple(dict.fromkeys((*m.verdict.candidates, vote))),
                 reason=f"{m.verdict.reason}; the templates say {vote} (cut piece)"))
         out.append((got[2], (got[0], m)))
-    return out, whole, own
+    return out, whole, marks
 
 
 def _votes(masks: list[np.ndarray], model: knn.Model) -> list[Verdict]:
     """The templates' readings of normalised glyph masks, in one batch."""
     vecs = np.stack([knn.feature_vector(m, kind=model.features) for m in masks])
     return [vote for vote, _ in model.classify_many(vecs)]
+
+
+def _sign_like(rest: np.ndarray, box: Box, whole: Box, height: float) -> bool:
+    """Ink (``rest``, a mask over ``whole``) in the middle of its region and shaped
+    like a minus sign (:func:`topodigit.layout.minus_bar`): a hyphen kerned into a
+    digit. Ink left at a region's ends elsewhere is most often a sliver of a cut
+    stroke, not a point."""
+    mid = ((box.top + box.bottom) / 2 - whole.top) / max(whole.height, 1)
+    crop = rest[box.top - whole.top:box.bottom - whole.top,
+                box.left - whole.left:box.right - whole.left]
+    return MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1] and minus_bar(crop, height)
 
 
 def _line_slant(regions: list[Region], labels: np.ndarray) -> float:

@@ -196,17 +196,29 @@ def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
         return "+", "a cross centred on the line"
     if b.height >= DIGIT_HEIGHT * height and b.height >= MIN_DIGIT_PX:
         return "digit", ""
-    # a minus is judged by its core, the rows inked across most of its width, so
-    # a speck of noise stuck to it does not make it thick or hollow
-    core = p.mask[p.mask.mean(axis=1) >= BAR_CORE] if p.mask.size else p.mask
-    rows = len(core)
-    if (centred and rows and b.width >= MINUS_ELONGATION * rows
-            and b.width >= MINUS_WIDTH * height
-            and b.height <= MINUS_HEIGHT * height and float(core.mean()) >= SOLID_FILL):
+    if centred and minus_bar(p.mask, height):
         return "-", "a flat bar at mid-height"
     if b.height <= MARK_HEIGHT * height and b.width <= MARK_WIDTH * height:
         return "mark", ""
     return "speck", ""
+
+
+def minus_bar(mask: np.ndarray, height: float) -> bool:
+    """Whether a mark's ink (cropped to its box) is shaped like a minus sign in a
+    line of digits ``height`` px tall (where it sits is the caller's test).
+
+    It is judged by its core, the rows inked across most of its width, so a
+    speck of noise stuck to it does not make it thick or hollow.
+
+    >>> bar = np.ones((3, 9), bool); bar[2, 1:] = False  # a pixel of noise under it
+    >>> minus_bar(bar, 20.0), minus_bar(np.ones((5, 5), bool), 20.0)
+    (True, False)
+    """
+    rows, width = mask.shape
+    core = mask[mask.mean(axis=1) >= BAR_CORE] if mask.size else mask
+    return bool(len(core) and width >= MINUS_ELONGATION * len(core)
+                and width >= MINUS_WIDTH * height and rows <= MINUS_HEIGHT * height
+                and float(core.mean()) >= SOLID_FILL)
 
 
 def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str | None:
@@ -381,4 +393,4 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
             for t, space in zip(tokens, marks, strict=True)]
 
 
-__all__ = ["LineLayout", "Token", "arrange"]
+__all__ = ["LineLayout", "Token", "arrange", "minus_bar"]

@@ -90,6 +90,13 @@ def test_colon_dots_a_row_apart_stay_two_marks() -> None:
                             (10, 48, 27, 59)]]
 
 
+def test_a_thick_comma_hanging_below_the_line_stays_in_it() -> None:
+    m = _blobs((60, 80), 10, [4, 40], height=30, width=14)
+    m[36:49, 24:31] = True  # 13 rows, 0.43 of the digits' height, 4 of them beside them
+    seg = segment(m)
+    assert _boxes(seg) == [[(10, 4, 40, 18), (36, 24, 49, 31), (10, 40, 40, 54)]]
+
+
 def test_small_piece_is_kept_for_layout_but_pixel_noise_is_dropped() -> None:
     m = _blobs((40, 80), 10, [4, 22, 48])
     m[27:29, 38:40] = True  # 2x2 speck between glyphs: layout decides what it is

@@ -54,6 +54,10 @@ DOT_ASPECT = 1.5
 TALL_SHARE = 0.6
 #: Two glyphs share a line when their rows overlap by this share of the shorter.
 LINE_ROW_OVERLAP = 0.4
+#: ... and a glyph no taller than this share of a line joins it when their rows
+#: overlap at all: a comma hanging below the baseline (up to 0.48 of the digit
+#: height in the fonts measured, more when uneven light or blur thickens it).
+LINE_MARK = 0.55
 #: Seven-segment displays: a piece at least this many times longer than thick is a bar ...
 BAR_ELONGATION = 3.0
 #: ... and when bars make up this share of the pieces (with upright and lying
@@ -210,7 +214,7 @@ def _group_lines(boxes: list[Box]) -> list[list[int]]:
         for k, (top, bottom, members) in enumerate(lines):
             overlap = min(bottom, b.bottom) - max(top, b.top)
             # a mark (e.g. a comma hanging below the baseline) joins a line it touches
-            mark = b.height <= MARK_SIZE * (bottom - top)
+            mark = b.height <= LINE_MARK * (bottom - top)
             if overlap >= LINE_ROW_OVERLAP * min(b.height, bottom - top) or (mark and overlap > 0):
                 members.append(i)
                 lines[k] = (min(top, b.top), max(bottom, b.bottom), members)

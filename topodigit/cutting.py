@@ -183,7 +183,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     # into the digit when it is shaped like one: the layout reads it
     marks = []
     width = upright.shape[1]
-    for a, b in touching.bar_runs(upright, height=height):
+    for a, b in touching.bar_runs(upright, height=height) if spans else []:
         first, last = spans[0], spans[-1]
         at_start, at_end = a <= 1 and b < first[1], b >= width - 1 and a > last[0]
         rest = own & ((ucol < max(b, first[0])) if at_start else (ucol >= min(a, last[1])))

@@ -178,9 +178,10 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     out = []
     rows = np.arange(own.shape[0])[:, None]
     spans = touching.best_spans(upright, height=height, score=score, extra=extra)
-    # a bar at either end of the region, beyond its first or last piece, or
-    # ending one (a cutting that reads about as well with it), is a sign run
-    # into the digit when it is shaped like one: the layout reads it
+    # a bar at either end of the region, beyond or in its first or last piece,
+    # is a sign run into the digit when it is shaped like one, unless the
+    # templates read the piece as another digit, and less well, without it (a
+    # 4's crossbar reaching out left of its stem is no minus): the layout reads it
     marks = []
     width = upright.shape[1]
     for a, b in touching.bar_runs(upright, height=height) if spans else []:
@@ -190,11 +191,13 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         box = cuts.piece_box(rest, whole, 0, rest.shape[1]) if at_start or at_end else None
         if box is None or not _sign_like(rest, box, whole, height):
             continue
+        k, longer, shorter = (0, (0, first[1]), (max(b, first[0]), first[1])) if at_start else (
+            len(spans) - 1, (last[0], width), (last[0], min(a, last[1])))
+        without, along = score([shorter, longer])
+        if without < along and votes.get(shorter) != votes.get(longer):
+            continue
         marks.append((rest, box))
-        if at_start:
-            spans[0] = (max(b, first[0]), first[1])
-        else:
-            spans[-1] = (last[0], min(a, last[1]))
+        spans[k] = shorter
     for span in spans:
         stub = np.zeros_like(upright)  # a blot's ends left on the piece by its cuts
         if span[0] > 0:
@@ -202,16 +205,22 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         if span[1] < upright.shape[1]:
             stub |= touching.blot_stub(upright, span[1], height=height, right=False)
         got, vote = crop(*span), votes.get(span)
-        # read without the blot's end, unless it runs on across the glyph: then
-        # it is a bar of the glyph's own that the blot touched
-        if 0 < np.count_nonzero(stub.any(axis=0)) <= touching.STUB_REACH * (span[1] - span[0]):
-            trimmed = cut(*span, drop=stub[rows, ucol])
-            if trimmed is not None:
-                mask = glyph_masks(trimmed[1], sharp, faint, norm_height=norm_height)[0]
-                got, vote = trimmed, _votes([mask], model)[0].char if mask.any() else None
         if got is None:
             continue
         m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
+        # read without the blot's end, unless it runs on across the glyph (then
+        # it is a bar of the glyph's own that the blot touched), or the piece
+        # read one way by rules and templates alike reads worse without it
+        trimmed = (cut(*span, drop=stub[rows, ucol])
+                   if 0 < np.count_nonzero(stub.any(axis=0))
+                   <= touching.STUB_REACH * (span[1] - span[0]) else None)
+        if trimmed is not None:
+            mask = glyph_masks(trimmed[1], sharp, faint, norm_height=norm_height)[0]
+            better = _votes([mask], model)[0] if mask.any() else None
+            if better is not None and (vote != m.verdict.char
+                                       or better.confidence >= scores.get(span, -1.0)):
+                got, vote = trimmed, better.char
+                m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
         if vote is not None and vote != m.verdict.char:  # a cut piece, read two ways
             m = m._replace(verdict=replace(
                 m.verdict, confidence=min(m.verdict.confidence, DISPUTED),

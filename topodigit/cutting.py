@@ -129,7 +129,8 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     one segmentation). The chosen pieces are then measured and read by the rules,
     each without the end of a blot its cuts left on it
     (:func:`topodigit.touching.blot_stub`), unless that bar runs on across more
-    than STUB_REACH of the piece: then it is the glyph's own.
+    than STUB_REACH of the piece (then it is the glyph's own) or the piece, read
+    as one digit by the rules and the templates, reads less well without it.
     """
     whole = pieces[0].box
     for p in pieces[1:]:

@@ -207,8 +207,9 @@ class Model:
 
     def classify_many(self, vecs: np.ndarray, *, k: int = K
                       ) -> list[tuple[Verdict, list[tuple[float, int]]]]:
-        """:meth:`classify_vector` for many vectors (rows) in one tree search,
-        with each one's ``k`` nearest templates ``(distance, index)``."""
+        """:meth:`classify_vector` for many vectors (rows) at once, with each
+        one's ``k`` nearest templates ``(distance, index)``: all distances come
+        from one matrix product, not from the tree."""
         n = len(self.labels)
         want = min(n, k)
         q = np.asarray(vecs, np.float64).reshape(len(vecs), -1)

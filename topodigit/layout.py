@@ -131,8 +131,13 @@ class _Piece:
 
 
 def _piece(region: Region, labels: np.ndarray, right_anchor: bool) -> _Piece:
+    return _placed(region, region_mask(labels, region), right_anchor)
+
+
+def _placed(region: Region, own: np.ndarray, right_anchor: bool) -> _Piece:
+    """The piece of ``region`` whose ink is ``own`` (a mask over its box), anchored
+    at its right edge or its ink's mean column."""
     b = region.box
-    own = region_mask(labels, region)
     # means from exact integer sums (as ndarray.mean gives them): the ink's count
     # and sums of columns and rows
     sums = cv2.moments(own.view(np.uint8), binaryImage=True)
@@ -280,9 +285,7 @@ def _crop(piece: _Piece, own: np.ndarray, right_anchor: bool) -> _Piece:
     box = Box(b.top + int(rows[0]), b.left + int(cols[0]), b.top + int(rows[-1]) + 1,
               b.left + int(cols[-1]) + 1)
     mask = own[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    rr, cc = np.nonzero(mask)
-    anchor = float(box.right) if right_anchor else box.left + int(cc.sum()) / len(cc) + 0.5
-    return _Piece(Region(box, piece.region.labels), mask, anchor, box.top + int(rr.sum()) / len(rr))
+    return _placed(Region(box, piece.region.labels), mask, right_anchor)
 
 
 def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:

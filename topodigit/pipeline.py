@@ -53,8 +53,6 @@ BLURRY_SHARP = 0.6
 BLURRY_FAINT = 0.4
 
 
-
-
 @dataclass(frozen=True)
 class ReaderConfig:
     """Options of :func:`read`.

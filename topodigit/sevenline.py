@@ -67,7 +67,8 @@ def cell_width(digits: list[Box], height: float) -> float | None:
 
 def cut_apart_digits(tokens: list[Token], cut: Mapping[Box, object]) -> set[Region]:
     """Digits cut apart, by segmentation (neighbours sharing their labels) or by
-    :func:`_cut_touching` (``cut``): the ink that joined them may spoil their bars."""
+    :func:`topodigit.cutting.cut_line` (``cut``): the ink that joined them may
+    spoil their bars."""
     out = {t.region for a, b in itertools.pairwise(tokens) if a.char is None
            and b.char is None and a.region.labels == b.region.labels for t in (a, b)}
     return out | {t.region for t in tokens if t.char is None and t.region.box in cut}
@@ -87,9 +88,9 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     masks = [t.mask for t in tokens if t.char is None]
     cell = cell_width([r.box for r in digits], height)
     full: float | None = None  # the digit height of full cells, when first needed
-    if not seven and _mostly_unclear(masks, height, cell):
-        return None
     if not seven:  # cheap tests before the slant search: the digits taken upright
+        if _mostly_unclear(masks, height, cell):
+            return None
         upright_misfits = max(1, len(digits) // 10)
         crisp = []
         for k, m in enumerate(masks):

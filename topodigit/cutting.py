@@ -157,6 +157,18 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
     scores: dict[tuple[int, int], float] = {}
     votes: dict[tuple[int, int], str] = {}
+    rows = np.arange(own.shape[0])[:, None]
+
+    def stub_of(span: tuple[int, int]) -> np.ndarray | None:
+        """The blot ends a span's cuts leave on it (as ``own``), None when there
+        are none or they run on across more than STUB_REACH of it."""
+        stub = np.zeros_like(upright)
+        if span[0] > 0:
+            stub |= touching.blot_stub(upright, span[0], height=height, right=True)
+        if span[1] < upright.shape[1]:
+            stub |= touching.blot_stub(upright, span[1], height=height, right=False)
+        reach = np.count_nonzero(stub.any(axis=0))
+        return stub[rows, ucol] if 0 < reach <= touching.STUB_REACH * (span[1] - span[0]) else None
 
     def score(spans: list[tuple[int, int]]) -> list[float]:
         new = [span for span in dict.fromkeys(spans) if span not in scores]
@@ -164,20 +176,24 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         for span in new:
             got = crop(*span)
             scores[span] = -1.0  # no glyph, or punctuation-sized: not a piece
-            if got is not None and got[0].height >= TALL_SHARE * height:
-                mask = glyph_masks(got[1], sharp, faint, norm_height=norm_height)[0]
-                if mask.any():
-                    glyphs.append((span, mask))
+            if got is None or got[0].height < TALL_SHARE * height:
+                continue
+            stub = stub_of(span)  # the piece is scored with and without a blot's ends
+            for each in (got, None if stub is None else cut(*span, drop=stub)):
+                if each is not None:
+                    mask = glyph_masks(each[1], sharp, faint, norm_height=norm_height)[0]
+                    if mask.any():
+                        glyphs.append((span, mask))
         if glyphs:
             for (span, _), vote in zip(glyphs, _votes([m for _, m in glyphs], model),
                                        strict=True):
-                scores[span] = vote.confidence
-                votes[span] = vote.char
+                if vote.confidence > scores[span]:
+                    scores[span] = vote.confidence
+                    votes[span] = vote.char
         return [scores[span] for span in spans]
 
     extra = tuple(int(p.box.right - whole.left + shift[-1]) for p in pieces[:-1])
     out = []
-    rows = np.arange(own.shape[0])[:, None]
     spans = touching.best_spans(upright, height=height, score=score, extra=extra)
     # a bar at either end of the region, beyond or in its first or last piece,
     # is a sign run into the digit when it is shaped like one, unless the
@@ -200,11 +216,6 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         marks.append((rest, box))
         spans[k] = shorter
     for span in spans:
-        stub = np.zeros_like(upright)  # a blot's ends left on the piece by its cuts
-        if span[0] > 0:
-            stub |= touching.blot_stub(upright, span[0], height=height, right=True)
-        if span[1] < upright.shape[1]:
-            stub |= touching.blot_stub(upright, span[1], height=height, right=False)
         got, vote = crop(*span), votes.get(span)
         if got is None:
             continue
@@ -212,9 +223,8 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         # read without the blot's end, unless it runs on across the glyph (then
         # it is a bar of the glyph's own that the blot touched), or the piece
         # read one way by rules and templates alike reads worse without it
-        trimmed = (cut(*span, drop=stub[rows, ucol])
-                   if 0 < np.count_nonzero(stub.any(axis=0))
-                   <= touching.STUB_REACH * (span[1] - span[0]) else None)
+        stub = stub_of(span)
+        trimmed = None if stub is None else cut(*span, drop=stub)
         if trimmed is not None:
             mask = glyph_masks(trimmed[1], sharp, faint, norm_height=norm_height)[0]
             better = _votes([mask], model)[0] if mask.any() else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
@@ -27,12 +27,21 @@ from topodigit.cutting import cut_line
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
 from topodigit.io import load_image
-from topodigit.layout import arrange
+from topodigit.layout import Token, arrange
 from topodigit.measure import classify_crop, glyph_crop
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import scale_down, unscale_box
-from topodigit.segment import MAX_COMPONENTS, Components, components, segment
-from topodigit.sevenline import SEVEN_FIT, cut_apart_digits, decode_digits, line_slant
+from topodigit.segment import MAX_COMPONENTS, Components, Region, components, region_mask, segment
+from topodigit.sevenline import (
+    SEVEN_FIT,
+    cell_width,
+    cut_apart_digits,
+    decode_digits,
+    line_slant,
+    split_wide,
+    wide_misfits,
+)
+from topodigit.sevenseg import SegmentReading
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
 #: Glyphs are thresholded this far from paper to solid ink after resampling;
@@ -187,6 +196,13 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
             lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
             tokens = list(lay.tokens)
             decoded = decode_digits(tokens, lay.height, slant)
+            split = _split_wide(tokens, decoded, regions, labels, seg.labels, lay.height, slant)
+            if split is not None:  # a 1 run into a digit (too narrow for the touching cut)
+                regions, labels, pieces = split
+                joined = joined | pieces
+                lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
+                tokens = list(lay.tokens)
+                decoded = decode_digits(tokens, lay.height, slant)
             cut_apart = cut_apart_digits(tokens, cut)
         glyphs: list[_Read] = []
         for token in tokens:
@@ -209,6 +225,42 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
         if glyphs:
             page.append(glyphs)
     return page, seg.truncated
+
+
+def _split_wide(tokens: list[Token], decoded: Mapping[Region, SegmentReading],
+                regions: list[Region], labels: np.ndarray, shared: np.ndarray, height: float,
+                slant: float) -> tuple[list[Region], np.ndarray, set[Region]] | None:
+    """A seven-segment line's regions with its wide misfits split in two
+    (:func:`topodigit.sevenline.split_wide`), the label image with a new label
+    for each part (a copy when ``labels`` is ``shared``), and the right parts;
+    None when nothing was split."""
+    cell = cell_width([t.region.box for t in tokens if t.char is None], height)
+    wide = wide_misfits(tokens, height, decoded)
+    if cell is None or not wide:
+        return None
+    out, right_parts = list(regions), set()
+    for token in tokens:
+        box = token.region.box
+        if box not in wide or token.region not in out:
+            continue
+        parts = split_wide(region_mask(labels, token.region), height=height, cell=cell,
+                           slant=slant)
+        if parts is None:
+            continue
+        if labels is shared:
+            labels = labels.copy()
+        pieces = []
+        for part in parts:
+            label = int(labels.max()) + 1
+            labels[box.top:box.bottom, box.left:box.right][part] = label
+            rs, cs = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+            pieces.append(Region(Box(box.top + int(rs[0]), box.left + int(cs[0]),
+                                     box.top + int(rs[-1]) + 1, box.left + int(cs[-1]) + 1),
+                                 (label,)))
+        k = out.index(token.region)
+        out[k:k + 1] = pieces
+        right_parts.add(pieces[1])
+    return (out, labels, right_parts) if right_parts else None
 
 
 class _Read(NamedTuple):

@@ -19,11 +19,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from topodigit import sevenseg
+from topodigit import sevenseg, touching
 from topodigit.cells import full_height, without_points
 from topodigit.layout import Token
 from topodigit.quantiles import median
-from topodigit.results import Box
+from topodigit.results import UNREADABLE, Box
 from topodigit.segment import Region
 from topodigit.slant import estimate_slant
 
@@ -54,6 +54,18 @@ SEVEN_MIN_DIGITS = 3
 #: held-out sets (3700 lines): at most 0.4 of the digits on every seven-segment
 #: line, more than half on 86 % of printed ones.
 BLURRED_CRISP = 0.9
+#: A digit this many cells wide (see :func:`cell_width`) may be two run together,
+#: or one with a blot or point joined: like the pieces of a cut, its misfit does
+#: not count against the line (DSEG7's 1 and a digit run together are 1.33 cells;
+#: single digits of the fixtures at most 1.1).
+WIDE_CELLS = 1.2
+#: A wide misfit is split where one part is one cell wide, at either end, or
+#: this many px either side of there.
+SPLIT_SLACK = 2
+#: ... and both parts must fit the bars this well (the whole misfits: a blot's
+#: remains or an italic lean the line's slant missed may spoil a part's fit a
+#: little; print digits that pass for seven-segment fit under 0.75).
+SPLIT_FIT = 0.8
 #: Slants (dx per row) also tried when the slant search finds a line upright but
 #: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
@@ -87,15 +99,19 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         return None
     masks = [t.mask for t in tokens if t.char is None]
     cell = cell_width([r.box for r in digits], height)
+    wide = [cell is not None and r.box.width >= WIDE_CELLS * cell for r in digits]
     full: float | None = None  # the digit height of full cells, when first needed
     if not seven:  # cheap tests before the slant search: the digits taken upright
         if _mostly_unclear(masks, height, cell):
             return None
         upright_misfits = max(1, len(digits) // 10)
+        first = wide.index(False) if False in wide else -1  # the first digit tested
         crisp = []
         for k, m in enumerate(masks):
+            if wide[k]:
+                continue
             # fits are only compared with these floors: under them, bounds will do
-            floor = SEVEN_PRECHECK if k == 0 else SEVEN_UPRIGHT
+            floor = SEVEN_PRECHECK if k == first else SEVEN_UPRIGHT
             fit, crisp_k = sevenseg.shape_fit(m, height=height, cell_width=cell, floor=floor)
             if fit < SEVEN_UPRIGHT:  # a decimal point joined to it?
                 full = full_height([r.box for r in digits]) if full is None else full
@@ -105,7 +121,7 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
                                                       floor=floor)[0])
             else:
                 crisp.append(crisp_k)
-            if k == 0 and fit < SEVEN_PRECHECK:
+            if k == first and fit < SEVEN_PRECHECK:
                 return None
             upright_misfits -= fit < SEVEN_UPRIGHT
             if upright_misfits < 0:
@@ -123,7 +139,10 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
     elif slant:
         slants.append(0.0)  # upright digits that blur or a joined point made look slanted
-    cut = [r in cut_apart for r in digits]  # pieces of touching glyphs cut apart
+    # pieces of touching glyphs cut apart, or maybe to be cut, and 1s: a bare bar
+    # fits the bars of a display and a print stem alike, and tells nothing
+    cut = [r in cut_apart or w or (cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell)
+           for r, w in zip(digits, wide, strict=True)]
     if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
         cut = [False] * len(cut)
     for s in slants:
@@ -178,6 +197,95 @@ def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: flo
     return True
 
 
+def wide_misfits(tokens: list[Token], height: float,
+                 decoded: Mapping[Region, sevenseg.SegmentReading]) -> set[Box]:
+    """Boxes of a seven-segment line's digits that may be two run together
+    (see :func:`split_wide`): at least WIDE_CELLS cells wide (see
+    :func:`cell_width`) and reading as no digit or misfitting the bars
+    (SEVEN_FIT), or wider than a cell and reading as no digit (a 1 kerned
+    into the next digit's side)."""
+    digits = [t.region for t in tokens if t.char is None]
+    cell = cell_width([r.box for r in digits], height)
+    if cell is None:
+        return set()
+    out = set()
+    for r in digits:
+        unreadable = decoded[r].verdict.char == UNREADABLE
+        if ((r.box.width >= WIDE_CELLS * cell and (unreadable or decoded[r].fit < SEVEN_FIT))
+                or (unreadable and r.box.width > cell)):
+            out.add(r.box)
+    return out
+
+
+def split_wide(mask: np.ndarray, *, height: float, cell: float, slant: float
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two digits run together (see :func:`wide_misfits`) as two masks like
+    ``mask``, left first, or None when no cut reads as two digits.
+
+    One of the two is one cell wide, upright, at either end: DSEG7's 1 is a bar
+    at the right of its cell, so a 1 kerned or blotted into the next digit
+    leaves that digit a whole cell. The upright cut is tried SPLIT_SLACK px
+    either side of there; each part loses the end of a blot the cut left on it
+    (:func:`topodigit.touching.blot_stub`; a bar running on across more than
+    STUB_REACH of the part is the digit's own) and must read as a digit fitting the
+    bars (SPLIT_FIT). The cut whose worse part fits best wins. A glyph that,
+    without a blot's bar at either end (:func:`topodigit.touching.bar_runs`),
+    reads as one digit fitting the bars (SEVEN_FIT) is that digit, not split
+    (an 8 with a blot's end is no 1 and 3).
+
+    >>> ink = np.zeros((20, 16), bool)  # a 1 (a bar) and a 4, joined by a blot
+    >>> ink[:, 0:2] = ink[9:11, 2:4] = True
+    >>> ink[:10, 4:6] = ink[9:11, 4:16] = ink[:, 14:16] = True
+    >>> one, four = split_wide(ink, height=20, cell=12, slant=0)
+    >>> [(int(p.sum()), int(p.nonzero()[1].min())) for p in (one, four)]  # blot dropped
+    [(40, 0), (78, 4)]
+    """
+    rows, cols = mask.shape
+    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
+    ucol = np.arange(cols)[None, :] + (lean.max() - lean)[:, None]  # upright columns
+    rr, cc = np.nonzero(mask)
+    upright = np.zeros((rows, int(ucol.max()) + 1), bool)
+    upright[rr, ucol[rr, cc]] = True
+    used = np.flatnonzero(upright.any(axis=0))
+    lo, hi = int(used[0]), int(used[-1]) + 1
+    one = round(cell - abs(slant) * height)  # a cell, upright
+    at = {end + d for end in (lo + one, hi - one)
+          for d in range(-SPLIT_SLACK, SPLIT_SLACK + 1)}
+    rows_ix = np.arange(rows)[:, None]
+    ends = [(a, b) for a, b in touching.bar_runs(upright, height=height) if a <= lo or b >= hi]
+    if ends:
+        keep = np.ones(upright.shape[1], bool)
+        for a, b in ends:
+            keep[a:b] = False
+        trimmed = mask & keep[ucol]
+        if _digit_fit(trimmed, height, cell, slant) >= SEVEN_FIT:
+            return None
+    best, best_fit = None, SPLIT_FIT
+    for c in sorted(k for k in at if lo < k < hi):
+        parts = []
+        for side, right in ((ucol < c, False), (ucol >= c, True)):
+            stub = touching.blot_stub(upright, c, height=height, right=right)
+            reach = np.count_nonzero(stub.any(axis=0))
+            if reach > touching.STUB_REACH * (hi - c if right else c - lo):
+                stub[:] = False  # a bar across the part is its own (a 4's middle bar)
+            parts.append(mask & side & ~stub[rows_ix, ucol])
+        fit = min(_digit_fit(part, height, cell, slant) for part in parts)
+        if fit >= best_fit:
+            best, best_fit = (parts[0], parts[1]), fit
+    return best
+
+
+def _digit_fit(mask: np.ndarray, height: float, cell: float, slant: float) -> float:
+    """How well ``mask`` (cropped to its ink first) fits the bars as a digit:
+    its ``fit``, or -1 when it has no ink or its lit set is no digit."""
+    rs, cs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rs):
+        return -1.0
+    got = sevenseg.decode(mask[rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1], height=height,
+                          cell_width=cell, slant=slant)
+    return -1.0 if got.verdict.char == UNREADABLE else got.fit
+
+
 def decode_digits(tokens: list[Token], height: float, slant: float
                    ) -> dict[Region, sevenseg.SegmentReading]:
     """Segment readings of a seven-segment line's digits, keyed by region."""
@@ -187,5 +295,5 @@ def decode_digits(tokens: list[Token], height: float, slant: float
             for t in digits}
 
 
-__all__ = ["SEVEN_CRISP", "SEVEN_FIT", "cell_width", "cut_apart_digits", "decode_digits",
-           "line_slant"]
+__all__ = ["SEVEN_CRISP", "SEVEN_FIT", "WIDE_CELLS", "cell_width", "cut_apart_digits",
+           "decode_digits", "line_slant", "split_wide", "wide_misfits"]

@@ -15,20 +15,25 @@ PITCH = W + 8  # cell pitch of the drawn lines
 BAR = 4  # bar thickness of test_sevenseg.draw
 
 
-def _line(text: str, *, join: int | None = None, blot: bool = False) -> np.ndarray:
+def _line(text: str, *, join: int | None = None, blot: bool = False,
+          share: int | None = None, gap: int = 1) -> np.ndarray:
     """Dark digits on light paper, one cell per char. The char at index ``join``
     (after a 1) is pulled left until its left bars overlap the 1's bar by a
     column, or, with ``blot``, stops 3 px from it and is joined to it by a bar
-    at mid-height."""
+    at mid-height. The char at index ``share`` is pulled left until its left
+    bars lie on the right bars of the one before (kerned to share a column).
+    ``gap`` px separate a digit's bars (0: they touch, as small displays' do)."""
     ink = np.zeros((H + 20, PITCH * len(text) + 20), bool)
     x = 10
     for k, ch in enumerate(text):
+        if k == share:
+            x -= PITCH - W + BAR
         if k == join:
             one_bar = x - PITCH + W - BAR  # left column of the 1's bar
             x = one_bar + BAR + 3 if blot else one_bar + BAR - 1
             if blot:
                 ink[10 + H // 2 - 3:10 + H // 2 + 3, one_bar + BAR - 2:x + 2] = True
-        cell = draw(sevenseg.DIGIT_SEGMENTS[ch][0])
+        cell = draw(sevenseg.DIGIT_SEGMENTS[ch][0], gap=gap)
         ink[10:10 + H, x:x + cell.shape[1]] |= cell
         x += PITCH
     return np.where(ink, 0, 255).astype(np.uint8)
@@ -58,3 +63,27 @@ def test_split_parts_keep_every_pixel_but_the_blot() -> None:
     one, four = reading.glyphs[1], reading.glyphs[2]
     assert one.box.right <= four.box.left + 1  # the blot's middle belongs to neither
     assert one.method == four.method == "segments"
+
+
+@pytest.mark.parametrize(("text", "share"), [("8320", 2), ("5327", 2), ("9321", 2)])
+def test_kerned_digits_sharing_a_bar_each_keep_only_their_own(text: str, share: int) -> None:
+    # the piece after the cut holds the other's upright bar: without it, a digit
+    img = _line(text, share=share, gap=0)
+    assert topodigit.read(img).text == text
+
+
+def test_a_cut_piece_with_its_neighbours_bar_reads_without_it() -> None:
+    two_and_f = draw("abdeg") | draw("f")  # a 2 carrying the bar of the digit before it
+    reading = sevenseg.decode(two_and_f)
+    assert reading.verdict.char == "?"
+    verdict = sevenline.without_side_bar(reading)
+    assert verdict is not None and verdict.char == "2"
+    assert "without bar f" in verdict.reason
+
+
+def test_side_bar_is_dropped_only_when_one_choice_makes_a_digit() -> None:
+    assert sevenline.without_side_bar(sevenseg.decode(draw("abdeg"))) is None  # reads: a 2
+    nine = sevenline.without_side_bar(sevenseg.decode(draw("abcefg")))  # only e's loss: 9
+    assert nine is not None and nine.char == "9"
+    # a b c d e g: without e a 3, without c a 2: which bar is the neighbour's is unknown
+    assert sevenline.without_side_bar(sevenseg.decode(draw("abcdeg"))) is None

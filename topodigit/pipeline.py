@@ -40,6 +40,7 @@ from topodigit.sevenline import (
     line_slant,
     split_wide,
     wide_misfits,
+    without_side_bar,
 )
 from topodigit.sevenseg import SegmentReading
 
@@ -214,6 +215,8 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
             if decoded is not None and (decoded[region].fit >= SEVEN_FIT
                                         or region not in cut_apart):
                 topo, verdict, ink = None, decoded[region].verdict, token.mask
+                if region in cut_apart:  # kerned: the piece may hold its neighbour's bar
+                    verdict = without_side_bar(decoded[region]) or verdict
             else:
                 measured = cut.get(region.box)
                 if measured is None:

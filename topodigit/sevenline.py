@@ -23,7 +23,7 @@ from topodigit import sevenseg, touching
 from topodigit.cells import full_height, without_points
 from topodigit.layout import Token
 from topodigit.quantiles import median
-from topodigit.results import UNREADABLE, Box
+from topodigit.results import UNREADABLE, Box, Verdict
 from topodigit.segment import Region
 from topodigit.slant import estimate_slant
 
@@ -66,6 +66,11 @@ SPLIT_SLACK = 2
 #: remains or an italic lean the line's slant missed may spoil a part's fit a
 #: little; print digits that pass for seven-segment fit under 0.75).
 SPLIT_FIT = 0.8
+#: Confidence of a cut piece read without a side bar (see :func:`without_side_bar`):
+#: at the fallback's AMBIGUOUS, so templates confident of another reading win.
+SIDE_BAR_CONFIDENCE = 0.75
+#: Lit sets of the digits.
+_DIGITS = {lit: ch for ch, sets in sevenseg.DIGIT_SEGMENTS.items() for lit in sets}
 #: Slants (dx per row) also tried when the slant search finds a line upright but
 #: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
@@ -286,6 +291,33 @@ def _digit_fit(mask: np.ndarray, height: float, cell: float, slant: float) -> fl
     return -1.0 if got.verdict.char == UNREADABLE else got.fit
 
 
+def without_side_bar(reading: sevenseg.SegmentReading) -> Verdict | None:
+    """A glyph cut from its neighbour that reads as no digit, read without the
+    one upright bar (b, c, e or f) whose loss makes it a digit, None unless
+    exactly one does: kerned displays share a column, so a bar of the
+    neighbour's may sit in the piece's side (a 2 cut from a 3 before it keeps
+    the 3's upper bar: a b d e f g, no digit; without f it is a 2).
+
+    >>> m = np.zeros((20, 12), bool)
+    >>> m[0:2, 2:10] = m[9:11, 2:10] = m[18:20, 2:10] = True  # a, g, d
+    >>> m[2:9, 10:12] = m[11:18, 0:2] = True  # b, e: a 2
+    >>> m[2:9, 0:2] = True  # and f, the bar of the neighbour before it
+    >>> r = sevenseg.decode(m)
+    >>> r.verdict.char, without_side_bar(r).char
+    ('?', '2')
+    """
+    if reading.verdict.char != UNREADABLE:
+        return None
+    found = {(bar, _DIGITS[rest]) for bar in "bcef" if bar in reading.lit
+             and (rest := reading.lit.replace(bar, "")) in _DIGITS}
+    if len(found) != 1:
+        return None
+    (bar, char), = found
+    return Verdict(char, SIDE_BAR_CONFIDENCE, "segments", "seven-segment",
+                   f"segments {' '.join(reading.lit)} lit: no digit; without bar {bar}, "
+                   f"a neighbour's (cut piece) → {char}", (char,))
+
+
 def decode_digits(tokens: list[Token], height: float, slant: float
                    ) -> dict[Region, sevenseg.SegmentReading]:
     """Segment readings of a seven-segment line's digits, keyed by region."""
@@ -296,4 +328,4 @@ def decode_digits(tokens: list[Token], height: float, slant: float
 
 
 __all__ = ["SEVEN_CRISP", "SEVEN_FIT", "WIDE_CELLS", "cell_width", "cut_apart_digits",
-           "decode_digits", "line_slant", "split_wide", "wide_misfits"]
+           "decode_digits", "line_slant", "split_wide", "wide_misfits", "without_side_bar"]

@@ -159,3 +159,23 @@ def test_a_known_pitch_sets_the_glyph_count() -> None:
     assert len(singles) == 4
     assert all((own[:, a:b].sum(axis=0) == 20).sum() == 8 for a, b in singles)  # one bar each
     assert len(pairs) < len(singles)
+
+
+def test_a_narrow_digit_kerned_into_a_wide_one_is_cut() -> None:
+    # the pair is only about 1.3 times as wide as the line's other glyphs
+    page = _line("liberation-serif-italic", "3117", joined={2})
+    assert topodigit.read(page).text == "3117"
+
+
+def test_a_plus_sign_as_wide_as_a_digit_pair_is_not_cut() -> None:
+    page = _line("dejavu-serif-regular", "2545", joined=set())
+    rows = np.flatnonzero((page < 128).any(axis=1))
+    h = len(rows)
+    first = int(np.flatnonzero((page < 128).any(axis=0))[0])
+    arm = round(0.9 * h) // 2  # a plus 0.9 H wide: 1.3 times a 1, as wide as two
+    plus = np.full((page.shape[0], 2 * arm + 8), 255, np.uint8)
+    mid = int(rows[0]) + h // 2
+    plus[mid - 1:mid + 2, 4:4 + 2 * arm] = 0
+    plus[mid - arm:mid + arm, 4 + arm - 1:4 + arm + 2] = 0
+    line = np.hstack([plus, page[:, first - round(0.15 * h):]])
+    assert topodigit.read(line).text == "+2545"

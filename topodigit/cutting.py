@@ -15,7 +15,7 @@ import numpy as np
 
 from topodigit import cuts, knn, touching
 from topodigit.binarize import Binarized
-from topodigit.layout import MIDDLE_BAND, minus_bar
+from topodigit.layout import MIDDLE_BAND, is_plus, minus_bar
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import Box, Verdict
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
@@ -28,7 +28,7 @@ TOUCHING_WIDTH = 0.85
 #: ... if it is also this many times as wide as the line's other (narrower)
 #: glyphs, or, with fewer than two of those, wider than this share of its height
 #: (a lone round 0 may be as wide as tall).
-TOUCHING_WIDTHS = 1.4
+TOUCHING_WIDTHS = 1.3
 TOUCHING_ALONE = 1.1
 #: A line leaning at least this much (dx per row) has its touching glyphs cut
 #: along its slant.
@@ -77,7 +77,8 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
             run += 1
         group = regions[k:k + run]
         k += run
-        if run == 1 and (first.box.width < wide or first.box.height < TALL_SHARE * height):
+        if run == 1 and (first.box.width < wide or first.box.height < TALL_SHARE * height
+                         or is_plus(region_mask(labels, first))):  # a plus, as wide as two 1s
             out.append(first)
             continue
         if slant is None:  # the line's lean, from all its glyphs (one blob misleads)

@@ -181,7 +181,8 @@ def _upright(pieces: list[_Piece], digit: list[bool], middle: float) -> list[_Pi
     return [_Piece(p.region, p.mask, p.anchor - slant * (p.row - middle), p.row) for p in pieces]
 
 
-def _is_plus(own: np.ndarray) -> bool:
+def is_plus(own: np.ndarray) -> bool:
+    """Ink, cropped to its box, shaped like a plus (PLUS_ASPECT, PLUS_CORNER, PLUS_ARM)."""
     h, w = own.shape
     if h < 5 or w < 5 or not PLUS_ASPECT[0] <= w / h <= PLUS_ASPECT[1]:
         return False
@@ -197,7 +198,7 @@ def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
     b = p.box
     mid = ((b.top + b.bottom) / 2 - top) / height
     centred = MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1]
-    if centred and b.height >= PLUS_HEIGHT * height and _is_plus(p.mask):
+    if centred and b.height >= PLUS_HEIGHT * height and is_plus(p.mask):
         return "+", "a cross centred on the line"
     if b.height >= DIGIT_HEIGHT * height and b.height >= MIN_DIGIT_PX:
         return "digit", ""
@@ -396,4 +397,4 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
             for t, space in zip(tokens, marks, strict=True)]
 
 
-__all__ = ["LineLayout", "Token", "arrange", "minus_bar"]
+__all__ = ["LineLayout", "Token", "arrange", "is_plus", "minus_bar"]

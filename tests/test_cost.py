@@ -74,3 +74,13 @@ def test_large_glyphs_are_read_at_the_cap_height_and_boxed_in_the_original() -> 
 def test_unscaled_boxes_stay_inside_the_image() -> None:
     assert scale.unscale_box((0, 0, 10, 10), (0.1, 0.1), (50, 60)) == (0, 0, 50, 60)
     assert scale.unscale_box((9, 9, 10, 10), (0.2, 0.2), (50, 50)) == (45, 45, 50, 50)
+
+
+def test_glyphs_a_halving_brings_near_the_cap_are_read_from_that_halving() -> None:
+    gray = np.full((260, 400), 255, np.uint8)
+    for left in (150, 220):  # two 124-px bars: halved, 62 px, within HALVING_SLACK of 64
+        gray[68:192, left:left + 30] = 0
+    out = scale.scale_down(gray)
+    assert out.gray.shape == (130, 200) and out.factors == (0.5, 0.5)
+    assert out.binarized is not None  # the probe read this halving: its binarization
+    assert topodigit.read(gray).text == "11"

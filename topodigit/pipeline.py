@@ -23,6 +23,7 @@ import numpy as np
 
 from topodigit import fallback, knn, topology
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
+from topodigit.cells import stroke_width
 from topodigit.cutting import cut_line
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
@@ -37,6 +38,7 @@ from topodigit.sevenline import (
     cell_width,
     cut_apart_digits,
     decode_digits,
+    kerned_one,
     line_slant,
     split_wide,
     wide_misfits,
@@ -234,20 +236,24 @@ def _split_wide(tokens: list[Token], decoded: Mapping[Region, SegmentReading],
                 regions: list[Region], labels: np.ndarray, shared: np.ndarray, height: float,
                 slant: float) -> tuple[list[Region], np.ndarray, set[Region]] | None:
     """A seven-segment line's regions with its wide misfits split in two
-    (:func:`topodigit.sevenline.split_wide`), the label image with a new label
-    for each part (a copy when ``labels`` is ``shared``), and the right parts;
-    None when nothing was split."""
-    cell = cell_width([t.region.box for t in tokens if t.char is None], height)
-    wide = wide_misfits(tokens, height, decoded)
-    if cell is None or not wide:
+    (:func:`topodigit.sevenline.split_wide`) and 1s kerned onto a digit split
+    off (:func:`topodigit.sevenline.kerned_one`), the label image with a new
+    label for each part (a copy when ``labels`` is ``shared``), and the right
+    parts; None when nothing was split."""
+    digits = [t for t in tokens if t.char is None]
+    cell = cell_width([t.region.box for t in digits], height)
+    if cell is None:
         return None
+    wide = wide_misfits(tokens, height, decoded)
+    stroke = stroke_width([t.mask for t in digits])
     out, right_parts = list(regions), set()
-    for token in tokens:
+    for token in digits:
         box = token.region.box
-        if box not in wide or token.region not in out:
+        if token.region not in out:
             continue
-        parts = split_wide(region_mask(labels, token.region), height=height, cell=cell,
-                           slant=slant)
+        own = region_mask(labels, token.region)
+        parts = (split_wide(own, height=height, cell=cell, slant=slant) if box in wide else
+                 kerned_one(own, height=height, cell=cell, slant=slant, stroke=stroke))
         if parts is None:
             continue
         if labels is shared:

@@ -71,6 +71,10 @@ SPLIT_FIT = 0.8
 SIDE_BAR_CONFIDENCE = 0.75
 #: Lit sets of the digits.
 _DIGITS = {lit: ch for ch, sets in sevenseg.DIGIT_SEGMENTS.items() for lit in sets}
+#: A 1 kerned onto a digit's side bars (see :func:`kerned_one`) makes that side
+#: at least this many bar strokes thick on at least this share of its rows.
+KERNED_THICK = 1.6
+KERNED_ROWS = 0.6
 #: Slants (dx per row) also tried when the slant search finds a line upright but
 #: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
@@ -206,9 +210,8 @@ def wide_misfits(tokens: list[Token], height: float,
                  decoded: Mapping[Region, sevenseg.SegmentReading]) -> set[Box]:
     """Boxes of a seven-segment line's digits that may be two run together
     (see :func:`split_wide`): at least WIDE_CELLS cells wide (see
-    :func:`cell_width`) and reading as no digit or misfitting the bars
-    (SEVEN_FIT), or wider than a cell and reading as no digit (a 1 kerned
-    into the next digit's side)."""
+    :func:`cell_width`; a 1 run into a 3 reads as a wide 8), or wider than a
+    cell and reading as no digit (a 1 kerned into the next digit's side)."""
     digits = [t.region for t in tokens if t.char is None]
     cell = cell_width([r.box for r in digits], height)
     if cell is None:
@@ -216,8 +219,7 @@ def wide_misfits(tokens: list[Token], height: float,
     out = set()
     for r in digits:
         unreadable = decoded[r].verdict.char == UNREADABLE
-        if ((r.box.width >= WIDE_CELLS * cell and (unreadable or decoded[r].fit < SEVEN_FIT))
-                or (unreadable and r.box.width > cell)):
+        if r.box.width >= WIDE_CELLS * cell or (unreadable and r.box.width > cell):
             out.add(r.box)
     return out
 
@@ -245,14 +247,8 @@ def split_wide(mask: np.ndarray, *, height: float, cell: float, slant: float
     >>> [(int(p.sum()), int(p.nonzero()[1].min())) for p in (one, four)]  # blot dropped
     [(40, 0), (78, 4)]
     """
-    rows, cols = mask.shape
-    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
-    ucol = np.arange(cols)[None, :] + (lean.max() - lean)[:, None]  # upright columns
-    rr, cc = np.nonzero(mask)
-    upright = np.zeros((rows, int(ucol.max()) + 1), bool)
-    upright[rr, ucol[rr, cc]] = True
-    used = np.flatnonzero(upright.any(axis=0))
-    lo, hi = int(used[0]), int(used[-1]) + 1
+    rows = mask.shape[0]
+    ucol, upright, lo, hi = _upright(mask, slant)
     one = round(cell - abs(slant) * height)  # a cell, upright
     at = {end + d for end in (lo + one, hi - one)
           for d in range(-SPLIT_SLACK, SPLIT_SLACK + 1)}
@@ -278,6 +274,68 @@ def split_wide(mask: np.ndarray, *, height: float, cell: float, slant: float
         if fit >= best_fit:
             best, best_fit = (parts[0], parts[1]), fit
     return best
+
+
+def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, stroke: float
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """A 1 kerned onto a digit's side, split off: two masks like ``mask``, left
+    first, or None.
+
+    DSEG7's 1 is a bar at the right of its cell, so kerning a 1 and the digit
+    after it (or the one before) until their ink overlaps lays the 1's bar on
+    the digit's side bars: that side is then about twice as thick as the
+    line's bars (``stroke``, see :func:`topodigit.cells.stroke_width`), at
+    least KERNED_THICK strokes over most of the upright rows (KERNED_ROWS),
+    where other digits' sides are one stroke. The outer stroke's width, all
+    rows, is the 1; the rest the digit, which must read as a digit fitting the
+    bars (SPLIT_FIT); the 1 must read as a 1.
+
+    >>> ink = np.zeros((40, 27), bool)  # a 1 lying on the left bars of a 0
+    >>> ink[:, 0:4] = True  # the 1; the 0, overlapping it by a column:
+    >>> ink[:, 3:7] = ink[:, 23:27] = ink[0:4, 3:27] = ink[36:40, 3:27] = True
+    >>> one, zero = kerned_one(ink, height=40, cell=24, slant=0.0, stroke=4.0)
+    >>> int(one.sum()), int(zero.sum()), bool(zero[:, :4].any())
+    (160, 408, False)
+    """
+    rows = mask.shape[0]
+    ucol, upright, lo, hi = _upright(mask, slant)
+    band = upright[round(0.15 * rows):rows - round(0.15 * rows), lo:hi]  # the side bars' rows
+    one_w = max(1, round(stroke))
+    for left in (True, False):
+        side = band if left else band[:, ::-1]
+        runs = np.where(side.all(axis=1), side.shape[1], np.argmin(side, axis=1))  # from the edge
+        if np.count_nonzero(runs >= KERNED_THICK * stroke) < KERNED_ROWS * len(runs):
+            continue
+        cut = lo + one_w if left else hi - one_w
+        parts = (mask & (ucol < cut), mask & (ucol >= cut))
+        one, digit = parts if left else parts[::-1]
+        if _digit_char(one, height, cell, slant) != "1":
+            continue
+        if _digit_fit(digit, height, cell, slant) >= SPLIT_FIT:
+            return parts
+    return None
+
+
+def _upright(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Each pixel's upright column (unsheared by ``slant``), the upright ink, and
+    its first and past-the-last inked columns."""
+    rows, cols = mask.shape
+    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
+    ucol = np.arange(cols)[None, :] + (lean.max() - lean)[:, None]
+    rr, cc = np.nonzero(mask)
+    upright = np.zeros((rows, int(ucol.max()) + 1), bool)
+    upright[rr, ucol[rr, cc]] = True
+    used = np.flatnonzero(upright.any(axis=0))
+    return ucol, upright, int(used[0]), int(used[-1]) + 1
+
+
+def _digit_char(mask: np.ndarray, height: float, cell: float, slant: float) -> str:
+    """What ``mask`` (cropped to its ink first) decodes as, '?' without ink."""
+    rs, cs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rs):
+        return UNREADABLE
+    return sevenseg.decode(mask[rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1], height=height,
+                           cell_width=cell, slant=slant).verdict.char
 
 
 def _digit_fit(mask: np.ndarray, height: float, cell: float, slant: float) -> float:
@@ -328,4 +386,5 @@ def decode_digits(tokens: list[Token], height: float, slant: float
 
 
 __all__ = ["SEVEN_CRISP", "SEVEN_FIT", "WIDE_CELLS", "cell_width", "cut_apart_digits",
-           "decode_digits", "line_slant", "split_wide", "wide_misfits", "without_side_bar"]
+           "decode_digits", "kerned_one", "line_slant", "split_wide", "wide_misfits",
+           "without_side_bar"]

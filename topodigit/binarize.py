@@ -108,7 +108,7 @@ def _histogram(img: np.ndarray) -> np.ndarray:
         blank = img.size - cv2.countNonZero(img)
         if blank <= BLANK_SHARE * img.size:
             return cv2.calcHist([img], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-        inked = cv2.compare(img, 0, cv2.CMP_NE)
+        inked = (img != 0).view(np.uint8)
         hist = cv2.calcHist([img], [0], inked, [256], [0, 256]).ravel().astype(np.int64)
         hist[0] = blank
         return hist

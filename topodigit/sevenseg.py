@@ -169,8 +169,7 @@ def _px(lo: float, hi: float, n: int | None = None) -> slice:
 
 @functools.lru_cache(maxsize=1024)
 def _zones(shape: tuple[int, int]) -> dict[str, tuple[slice, slice]]:
-    """(rows, cols) of each segment's zone (shared by the calls for one shape:
-    read only)."""
+    """(rows, cols) of each segment's zone (one dict per shape: read only)."""
     h, w = shape
     mid, left = _px(SIDE_BAND * w, (1 - SIDE_BAND) * w, w), _px(0, SIDE_BAND * w, w)
     right = _px((1 - SIDE_BAND) * w, w, w)

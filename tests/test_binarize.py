@@ -178,3 +178,16 @@ def test_order_statistics_are_numpys_to_the_bit(seed: int) -> None:
         assert median(ints.tolist()) == np.median(ints)
         assert all(percentile(v, q) == np.percentile(v, q) for v in (ints.tolist(), values.tolist())
                    for q in (5, 25, 50, 75, 95))
+
+
+def test_histogram_counts_blank_paper_apart_exactly() -> None:
+    from topodigit.binarize import _histogram
+
+    rng = np.random.default_rng(3)
+    for blank in (0.0, 0.4, 0.9, 1.0):
+        img = rng.integers(0, 256, (37, 53)).astype(np.uint8)
+        img[rng.random(img.shape) < blank] = 0
+        np.testing.assert_array_equal(_histogram(img),
+                                      np.bincount(img.ravel(), minlength=256))
+        np.testing.assert_array_equal(_histogram(img[:, 3:40]),
+                                      np.bincount(img[:, 3:40].ravel(), minlength=256))

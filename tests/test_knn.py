@@ -121,3 +121,19 @@ def test_builtin_templates_cover_every_digit(kind: str) -> None:
     model = knn.builtin(kind)
     assert set(model.labels) == set("0123456789")
     assert len(model.labels) > 500 and model.features == kind
+
+
+@pytest.mark.parametrize("k", [1, knn.K, knn.SEARCH])
+def test_brute_force_finds_the_trees_neighbours(k: int) -> None:
+    model = knn.builtin()
+    rng = np.random.default_rng(5)
+    picks = rng.integers(len(model.labels), size=40)
+    queries = [model.vectors[i] + rng.normal(0, s, model.vectors.shape[1]).astype(np.float32)
+               for i, s in zip(picks, np.resize([0.0, 0.01, 0.1], 40), strict=True)]
+    for q in queries:
+        dist, idx = model.tree.query(q, k=k)
+        got_dist, got_idx = model._nearest(np.asarray(q, np.float64), k)
+        np.testing.assert_allclose(got_dist, np.atleast_1d(dist), rtol=1e-12)
+        # identical templates may come in either order
+        same = model.vectors[got_idx] == model.vectors[np.atleast_1d(idx)]
+        assert same.all()

@@ -43,6 +43,7 @@ A 9x5 drawn 4 (segments b c f g):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -166,8 +167,9 @@ def _px(lo: float, hi: float, n: int | None = None) -> slice:
     return slice(start, max(start + 1, math.floor(hi + 0.5)))
 
 
+@functools.lru_cache(maxsize=1024)
 def _zones(shape: tuple[int, int]) -> dict[str, tuple[slice, slice]]:
-    """(rows, cols) of each segment's zone."""
+    """(rows, cols) of each segment's zone (one dict per shape: read only)."""
     h, w = shape
     mid, left = _px(SIDE_BAND * w, (1 - SIDE_BAND) * w, w), _px(0, SIDE_BAND * w, w)
     right = _px((1 - SIDE_BAND) * w, w, w)
@@ -371,11 +373,12 @@ def upright_crispness(mask: np.ndarray, *, height: float | None = None,
     1.0
     """
     cell, _ = _cell(unshear(mask, 0.0), height, cell_width, 0.0)
-    levels: dict[str, float] = {}
+    crisp = 1.0  # crispness() of the levels, as they come
     for seg, (rs, cs) in _zones(cell.shape).items():
         hit = cell[rs, cs].any(axis=0 if seg in _HORIZONTAL else 1)
-        levels[seg] = int(np.count_nonzero(hit)) / hit.size
-    return crispness(levels)
+        level = int(np.count_nonzero(hit)) / hit.size
+        crisp = min(crisp, max(level, 1.0 - level))
+    return crisp
 
 
 def crispness(levels: dict[str, float]) -> float:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import topodigit
-from topodigit import sevenline, sevenseg
+from topodigit import sevenseg, sevensplit
 
 from .test_sevenseg import H, W, draw
 
@@ -57,7 +57,7 @@ def test_a_wide_eight_with_a_blot_end_is_not_a_one_and_a_three() -> None:
     mask = np.zeros((H, W + 8), bool)
     mask[:, :eight.shape[1]] = eight
     mask[H // 2 - 3:H // 2 + 3, W:] = True  # the end of a blot, beyond its right bars
-    assert sevenline.split_wide(mask, height=H, cell=W, slant=0.0) is None
+    assert sevensplit.split_wide(mask, height=H, cell=W, slant=0.0) is None
 
 
 def test_split_parts_keep_every_pixel_but_the_blot() -> None:
@@ -80,17 +80,17 @@ def test_a_cut_piece_with_its_neighbours_bar_reads_without_it() -> None:
     two_and_f = draw("abdeg") | draw("f")  # a 2 carrying the bar of the digit before it
     reading = sevenseg.decode(two_and_f)
     assert reading.verdict.char == "?"
-    verdict = sevenline.without_side_bar(reading)
+    verdict = sevensplit.without_side_bar(reading)
     assert verdict is not None and verdict.char == "2"
     assert "without bar f" in verdict.reason
 
 
 def test_side_bar_is_dropped_only_when_one_choice_makes_a_digit() -> None:
-    assert sevenline.without_side_bar(sevenseg.decode(draw("abdeg"))) is None  # reads: a 2
-    nine = sevenline.without_side_bar(sevenseg.decode(draw("abcefg")))  # only e's loss: 9
+    assert sevensplit.without_side_bar(sevenseg.decode(draw("abdeg"))) is None  # reads: a 2
+    nine = sevensplit.without_side_bar(sevenseg.decode(draw("abcefg")))  # only e's loss: 9
     assert nine is not None and nine.char == "9"
     # a b c d e g: without e a 3, without c a 2: which bar is the neighbour's is unknown
-    assert sevenline.without_side_bar(sevenseg.decode(draw("abcdeg"))) is None
+    assert sevensplit.without_side_bar(sevenseg.decode(draw("abcdeg"))) is None
 
 
 @pytest.mark.parametrize("text", ["4915", "3108", "0172"])

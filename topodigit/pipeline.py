@@ -33,18 +33,9 @@ from topodigit.measure import classify_crop, glyph_crop
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import scale_down, unscale_box
 from topodigit.segment import MAX_COMPONENTS, Components, Region, components, region_mask, segment
-from topodigit.sevenline import (
-    SEVEN_FIT,
-    cell_width,
-    cut_apart_digits,
-    decode_digits,
-    kerned_one,
-    line_slant,
-    split_wide,
-    wide_misfits,
-    without_side_bar,
-)
+from topodigit.sevenline import SEVEN_FIT, cell_width, cut_apart_digits, decode_digits, line_slant
 from topodigit.sevenseg import SegmentReading
+from topodigit.sevensplit import kerned_one, split_wide, wide_misfits, without_side_bar
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
 #: Glyphs are thresholded this far from paper to solid ink after resampling;
@@ -236,8 +227,8 @@ def _split_wide(tokens: list[Token], decoded: Mapping[Region, SegmentReading],
                 regions: list[Region], labels: np.ndarray, shared: np.ndarray, height: float,
                 slant: float) -> tuple[list[Region], np.ndarray, set[Region]] | None:
     """A seven-segment line's regions with its wide misfits split in two
-    (:func:`topodigit.sevenline.split_wide`) and 1s kerned onto a digit split
-    off (:func:`topodigit.sevenline.kerned_one`), the label image with a new
+    (:func:`topodigit.sevensplit.split_wide`) and 1s kerned onto a digit split
+    off (:func:`topodigit.sevensplit.kerned_one`), the label image with a new
     label for each part (a copy when ``labels`` is ``shared``), and the right
     parts; None when nothing was split."""
     digits = [t for t in tokens if t.char is None]

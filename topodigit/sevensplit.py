@@ -1,0 +1,214 @@
+"""Seven-segment digits run together on a line, told apart: a 1 kerned or
+blotted into the next digit (:func:`split_wide`), a 1 kerned onto a digit's
+side bars (:func:`kerned_one`), and a cut piece holding its neighbour's bar
+(:func:`without_side_bar`). :mod:`topodigit.sevenline` finds the lines and
+decodes their digits; :func:`topodigit.pipeline.read` calls these in between.
+
+Examples
+--------
+>>> from topodigit.results import Box
+>>> cell_width([Box(0, 0, 20, 12), Box(0, 14, 20, 26)], 20.0)
+12.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from topodigit import sevenseg, touching
+from topodigit.layout import Token
+from topodigit.results import UNREADABLE, Box, Verdict
+from topodigit.segment import Region
+from topodigit.sevenline import SEVEN_FIT, WIDE_CELLS, cell_width
+
+#: A wide misfit is split where one part is one cell wide, at either end, or
+#: this many px either side of there.
+SPLIT_SLACK = 2
+#: ... and both parts must fit the bars this well (the whole misfits: a blot's
+#: remains or an italic lean the line's slant missed may spoil a part's fit a
+#: little; print digits that pass for seven-segment fit under 0.75).
+SPLIT_FIT = 0.8
+#: Confidence of a cut piece read without a side bar (see :func:`without_side_bar`):
+#: at the fallback's AMBIGUOUS, so templates confident of another reading win.
+SIDE_BAR_CONFIDENCE = 0.75
+#: Lit sets of the digits.
+_DIGITS = {lit: ch for ch, sets in sevenseg.DIGIT_SEGMENTS.items() for lit in sets}
+#: A 1 kerned onto a digit's side bars (see :func:`kerned_one`) makes that side
+#: at least this many bar strokes thick on at least this share of its rows.
+KERNED_THICK = 1.6
+KERNED_ROWS = 0.6
+
+def wide_misfits(tokens: list[Token], height: float,
+                 decoded: Mapping[Region, sevenseg.SegmentReading]) -> set[Box]:
+    """Boxes of a seven-segment line's digits that may be two run together
+    (see :func:`split_wide`): at least WIDE_CELLS cells wide (see
+    :func:`cell_width`; a 1 run into a 3 reads as a wide 8), or wider than a
+    cell and reading as no digit (a 1 kerned into the next digit's side)."""
+    digits = [t.region for t in tokens if t.char is None]
+    cell = cell_width([r.box for r in digits], height)
+    if cell is None:
+        return set()
+    out = set()
+    for r in digits:
+        unreadable = decoded[r].verdict.char == UNREADABLE
+        if r.box.width >= WIDE_CELLS * cell or (unreadable and r.box.width > cell):
+            out.add(r.box)
+    return out
+
+
+def split_wide(mask: np.ndarray, *, height: float, cell: float, slant: float
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two digits run together (see :func:`wide_misfits`) as two masks like
+    ``mask``, left first, or None when no cut reads as two digits.
+
+    One of the two is one cell wide, upright, at either end: DSEG7's 1 is a bar
+    at the right of its cell, so a 1 kerned or blotted into the next digit
+    leaves that digit a whole cell. The upright cut is tried SPLIT_SLACK px
+    either side of there; each part loses the end of a blot the cut left on it
+    (:func:`topodigit.touching.blot_stub`; a bar running on across more than
+    STUB_REACH of the part is the digit's own) and must read as a digit fitting the
+    bars (SPLIT_FIT). The cut whose worse part fits best wins. A glyph that,
+    without a blot's bar at either end (:func:`topodigit.touching.bar_runs`),
+    reads as one digit fitting the bars (SEVEN_FIT) is that digit, not split
+    (an 8 with a blot's end is no 1 and 3).
+
+    >>> ink = np.zeros((20, 16), bool)  # a 1 (a bar) and a 4, joined by a blot
+    >>> ink[:, 0:2] = ink[9:11, 2:4] = True
+    >>> ink[:10, 4:6] = ink[9:11, 4:16] = ink[:, 14:16] = True
+    >>> one, four = split_wide(ink, height=20, cell=12, slant=0)
+    >>> [(int(p.sum()), int(p.nonzero()[1].min())) for p in (one, four)]  # blot dropped
+    [(40, 0), (78, 4)]
+    """
+    rows = mask.shape[0]
+    ucol, upright, lo, hi = _upright(mask, slant)
+    one = round(cell - abs(slant) * height)  # a cell, upright
+    at = {end + d for end in (lo + one, hi - one)
+          for d in range(-SPLIT_SLACK, SPLIT_SLACK + 1)}
+    rows_ix = np.arange(rows)[:, None]
+    ends = [(a, b) for a, b in touching.bar_runs(upright, height=height) if a <= lo or b >= hi]
+    if ends:
+        keep = np.ones(upright.shape[1], bool)
+        for a, b in ends:
+            keep[a:b] = False
+        trimmed = mask & keep[ucol]
+        if _digit_fit(trimmed, height, cell, slant) >= SEVEN_FIT:
+            return None
+    best, best_fit = None, SPLIT_FIT
+    for c in sorted(k for k in at if lo < k < hi):
+        parts = []
+        for side, right in ((ucol < c, False), (ucol >= c, True)):
+            stub = touching.blot_stub(upright, c, height=height, right=right)
+            reach = np.count_nonzero(stub.any(axis=0))
+            if reach > touching.STUB_REACH * (hi - c if right else c - lo):
+                stub[:] = False  # a bar across the part is its own (a 4's middle bar)
+            parts.append(mask & side & ~stub[rows_ix, ucol])
+        fit = min(_digit_fit(part, height, cell, slant) for part in parts)
+        if fit >= best_fit:
+            best, best_fit = (parts[0], parts[1]), fit
+    return best
+
+
+def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, stroke: float
+               ) -> tuple[np.ndarray, np.ndarray] | None:
+    """A 1 kerned onto a digit's side, split off: two masks like ``mask``, left
+    first, or None.
+
+    DSEG7's 1 is a bar at the right of its cell, so kerning a 1 and the digit
+    after it (or the one before) until their ink overlaps lays the 1's bar on
+    the digit's side bars: that side is then about twice as thick as the
+    line's bars (``stroke``, see :func:`topodigit.cells.stroke_width`), at
+    least KERNED_THICK strokes over most of the upright rows (KERNED_ROWS),
+    where other digits' sides are one stroke. The outer stroke's width, all
+    rows, is the 1; the rest the digit, which must read as a digit fitting the
+    bars (SPLIT_FIT); the 1 must read as a 1.
+
+    >>> ink = np.zeros((40, 27), bool)  # a 1 lying on the left bars of a 0
+    >>> ink[:, 0:4] = True  # the 1; the 0, overlapping it by a column:
+    >>> ink[:, 3:7] = ink[:, 23:27] = ink[0:4, 3:27] = ink[36:40, 3:27] = True
+    >>> one, zero = kerned_one(ink, height=40, cell=24, slant=0.0, stroke=4.0)
+    >>> int(one.sum()), int(zero.sum()), bool(zero[:, :4].any())
+    (160, 408, False)
+    """
+    rows = mask.shape[0]
+    ucol, upright, lo, hi = _upright(mask, slant)
+    band = upright[round(0.15 * rows):rows - round(0.15 * rows), lo:hi]  # the side bars' rows
+    one_w = max(1, round(stroke))
+    for left in (True, False):
+        side = band if left else band[:, ::-1]
+        runs = np.where(side.all(axis=1), side.shape[1], np.argmin(side, axis=1))  # from the edge
+        if np.count_nonzero(runs >= KERNED_THICK * stroke) < KERNED_ROWS * len(runs):
+            continue
+        cut = lo + one_w if left else hi - one_w
+        parts = (mask & (ucol < cut), mask & (ucol >= cut))
+        one, digit = parts if left else parts[::-1]
+        if _digit_char(one, height, cell, slant) != "1":
+            continue
+        if _digit_fit(digit, height, cell, slant) >= SPLIT_FIT:
+            return parts
+    return None
+
+
+def _upright(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Each pixel's upright column (unsheared by ``slant``), the upright ink, and
+    its first and past-the-last inked columns."""
+    rows, cols = mask.shape
+    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
+    ucol = np.arange(cols)[None, :] + (lean.max() - lean)[:, None]
+    rr, cc = np.nonzero(mask)
+    upright = np.zeros((rows, int(ucol.max()) + 1), bool)
+    upright[rr, ucol[rr, cc]] = True
+    used = np.flatnonzero(upright.any(axis=0))
+    return ucol, upright, int(used[0]), int(used[-1]) + 1
+
+
+def _digit_char(mask: np.ndarray, height: float, cell: float, slant: float) -> str:
+    """What ``mask`` (cropped to its ink first) decodes as, '?' without ink."""
+    rs, cs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rs):
+        return UNREADABLE
+    return sevenseg.decode(mask[rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1], height=height,
+                           cell_width=cell, slant=slant).verdict.char
+
+
+def _digit_fit(mask: np.ndarray, height: float, cell: float, slant: float) -> float:
+    """How well ``mask`` (cropped to its ink first) fits the bars as a digit:
+    its ``fit``, or -1 when it has no ink or its lit set is no digit."""
+    rs, cs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rs):
+        return -1.0
+    got = sevenseg.decode(mask[rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1], height=height,
+                          cell_width=cell, slant=slant)
+    return -1.0 if got.verdict.char == UNREADABLE else got.fit
+
+
+def without_side_bar(reading: sevenseg.SegmentReading) -> Verdict | None:
+    """A glyph cut from its neighbour that reads as no digit, read without the
+    one upright bar (b, c, e or f) whose loss makes it a digit, None unless
+    exactly one does: kerned displays share a column, so a bar of the
+    neighbour's may sit in the piece's side (a 2 cut from a 3 before it keeps
+    the 3's upper bar: a b d e f g, no digit; without f it is a 2).
+
+    >>> m = np.zeros((20, 12), bool)
+    >>> m[0:2, 2:10] = m[9:11, 2:10] = m[18:20, 2:10] = True  # a, g, d
+    >>> m[2:9, 10:12] = m[11:18, 0:2] = True  # b, e: a 2
+    >>> m[2:9, 0:2] = True  # and f, the bar of the neighbour before it
+    >>> r = sevenseg.decode(m)
+    >>> r.verdict.char, without_side_bar(r).char
+    ('?', '2')
+    """
+    if reading.verdict.char != UNREADABLE:
+        return None
+    found = {(bar, _DIGITS[rest]) for bar in "bcef" if bar in reading.lit
+             and (rest := reading.lit.replace(bar, "")) in _DIGITS}
+    if len(found) != 1:
+        return None
+    (bar, char), = found
+    return Verdict(char, SIDE_BAR_CONFIDENCE, "segments", "seven-segment",
+                   f"segments {' '.join(reading.lit)} lit: no digit; without bar {bar}, "
+                   f"a neighbour's (cut piece) → {char}", (char,))
+
+
+__all__ = ["KERNED_ROWS", "KERNED_THICK", "SPLIT_FIT", "SPLIT_SLACK", "kerned_one", "split_wide",
+           "wide_misfits", "without_side_bar"]

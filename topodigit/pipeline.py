@@ -190,7 +190,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
             lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
             tokens = list(lay.tokens)
             decoded = decode_digits(tokens, lay.height, slant)
-            split = _split_wide(tokens, decoded, regions, labels, seg.labels, lay.height, slant)
+            split = _split_joined(tokens, decoded, regions, labels, seg.labels, lay.height, slant)
             if split is not None:  # a 1 run into a digit (too narrow for the touching cut)
                 regions, labels, pieces = split
                 joined = joined | pieces
@@ -223,7 +223,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
     return page, seg.truncated
 
 
-def _split_wide(tokens: list[Token], decoded: Mapping[Region, SegmentReading],
+def _split_joined(tokens: list[Token], decoded: Mapping[Region, SegmentReading],
                 regions: list[Region], labels: np.ndarray, shared: np.ndarray, height: float,
                 slant: float) -> tuple[list[Region], np.ndarray, set[Region]] | None:
     """A seven-segment line's regions with its wide misfits split in two

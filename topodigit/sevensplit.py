@@ -40,6 +40,7 @@ _DIGITS = {lit: ch for ch, sets in sevenseg.DIGIT_SEGMENTS.items() for lit in se
 KERNED_THICK = 1.6
 KERNED_ROWS = 0.6
 
+
 def wide_misfits(tokens: list[Token], height: float,
                  decoded: Mapping[Region, sevenseg.SegmentReading]) -> set[Box]:
     """Boxes of a seven-segment line's digits that may be two run together
@@ -133,7 +134,8 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
     """
     rows = mask.shape[0]
     ucol, upright, lo, hi = _upright(mask, slant)
-    band = upright[round(0.15 * rows):rows - round(0.15 * rows), lo:hi]  # the side bars' rows
+    edge = round(sevenseg.VERTICAL_FROM * rows)  # the side bars' rows, as the zones'
+    band = upright[edge:rows - edge, lo:hi]
     one_w = max(1, round(stroke))
     for left in (True, False):
         side = band if left else band[:, ::-1]

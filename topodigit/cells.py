@@ -28,6 +28,7 @@ import numpy as np
 from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, line_height
+from topodigit.slant import row_shifts
 
 #: A dot (a point, a colon's dot) is at least this many digit strokes wide and
 #: tall (fonts measured: 0.9-3.4), unlike a speck of dirt.
@@ -76,7 +77,7 @@ def stroke_width(masks: Sequence[np.ndarray]) -> float:
 def _unsheared(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, columns and unsheared columns (from 0) of a glyph's ink."""
     rr, cc = np.nonzero(mask)
-    x = cc - np.floor(slant * (mask.shape[0] - 1 - rr) + 0.5).astype(np.int64)
+    x = cc + row_shifts(mask.shape[0], slant)[rr]
     return rr, cc, x - x.min()
 
 

@@ -19,7 +19,7 @@ from topodigit.layout import MIDDLE_BAND, is_plus, minus_bar
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import Box, Verdict
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
-from topodigit.slant import estimate_slant
+from topodigit.slant import estimate_slant, row_shifts, shift_rows
 
 #: A glyph at least this share of the line's digit height wide may be touching
 #: glyphs and is cut by recognition (see topodigit.touching); the widest single
@@ -137,8 +137,8 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     for p in pieces[1:]:
         whole = whole.union(p.box)
     own = region_mask(labels, pieces[0], whole)
-    shift = _shifts(own.shape[0], slant if abs(slant) >= ITALIC_CUT else 0.0)
-    upright = _unshear(own, shift)
+    shift = row_shifts(own.shape[0], slant if abs(slant) >= ITALIC_CUT else 0.0)
+    upright = shift_rows(own, shift)
     ucol = np.arange(own.shape[1])[None, :] + shift[:, None]  # each pixel's upright column
     crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
     model = knn.builtin("hog")
@@ -267,22 +267,6 @@ def _line_slant(regions: list[Region], labels: np.ndarray) -> float:
     crop = labels[line.top:line.bottom, line.left:line.right]
     ink = np.isin(crop, sorted({label for r in regions for label in r.labels}))
     return estimate_slant(ink) if ink.any() else 0.0
-
-
-def _shifts(rows: int, slant: float) -> np.ndarray:
-    """Per row, how far right its pixels move to stand upright (0 or more; with
-    glyphs leaning right, the top row moves least)."""
-    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
-    out: np.ndarray = lean.max() - lean if rows else lean
-    return out
-
-
-def _unshear(own: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """``own`` with each row moved right by its ``shift``."""
-    out = np.zeros((own.shape[0], own.shape[1] + int(shift.max(initial=0))), bool)
-    rr, cc = np.nonzero(own)
-    out[rr, cc + shift[rr]] = True
-    return out
 
 
 def _piece_crop(ink: np.ndarray, piece: np.ndarray, band: np.ndarray, whole: Box, box: Box,

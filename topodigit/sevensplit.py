@@ -22,6 +22,7 @@ from topodigit.layout import Token
 from topodigit.results import UNREADABLE, Box, Verdict
 from topodigit.segment import Region
 from topodigit.sevenline import SEVEN_FIT, WIDE_CELLS, cell_width
+from topodigit.slant import row_shifts, shift_rows
 
 #: A wide misfit is split where one part is one cell wide, at either end, or
 #: this many px either side of there.
@@ -155,13 +156,10 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
 def _upright(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Each pixel's upright column (unsheared by ``slant``), the upright ink, and
     its first and past-the-last inked columns."""
-    rows, cols = mask.shape
-    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
-    ucol = np.arange(cols)[None, :] + (lean.max() - lean)[:, None]
-    rr, cc = np.nonzero(mask)
-    upright = np.zeros((rows, int(ucol.max()) + 1), bool)
-    upright[rr, ucol[rr, cc]] = True
+    shift = row_shifts(mask.shape[0], slant)
+    upright = shift_rows(mask, shift)
     used = np.flatnonzero(upright.any(axis=0))
+    ucol = np.arange(mask.shape[1])[None, :] + shift[:, None]
     return ucol, upright, int(used[0]), int(used[-1]) + 1
 
 

@@ -56,6 +56,28 @@ def unshear(mask: np.ndarray, slant: float) -> np.ndarray:
     return out
 
 
+def row_shifts(rows: int, slant: float) -> np.ndarray:
+    """Per row, how far right its pixels move to stand upright (0 or more; with
+    glyphs leaning right, the top row moves least): each pixel's upright column
+    is its column plus its row's shift.
+
+    >>> row_shifts(4, 1.0).tolist()
+    [0, 1, 2, 3]
+    """
+    lean = np.floor(slant * (rows - 1 - np.arange(rows)) + 0.5).astype(np.int64)
+    out: np.ndarray = lean.max() - lean if rows else lean
+    return out
+
+
+def shift_rows(mask: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``mask`` with each row moved right by its ``shift`` (see :func:`row_shifts`),
+    widened to hold them; unlike :func:`unshear`, not cropped, so columns map back."""
+    out = np.zeros((mask.shape[0], mask.shape[1] + int(shift.max(initial=0))), bool)
+    rr, cc = np.nonzero(mask)
+    out[rr, cc + shift[rr]] = True
+    return out
+
+
 def _peakiness(rr: np.ndarray, cc: np.ndarray, shears: np.ndarray) -> np.ndarray:
     """Sum of squares of the smoothed column profile, per shear.
 
@@ -103,4 +125,4 @@ def estimate_slant(mask: np.ndarray) -> float:
     return float(shears[best[np.argmin(np.abs(shears[best]))]])  # ties: the least slant
 
 
-__all__ = ["MAX_SLANT", "check_mask", "estimate_slant", "unshear"]
+__all__ = ["MAX_SLANT", "check_mask", "estimate_slant", "row_shifts", "shift_rows", "unshear"]

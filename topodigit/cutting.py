@@ -158,6 +158,8 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
     scores: dict[tuple[int, int], float] = {}
     votes: dict[tuple[int, int], str] = {}
+    # each scored piece without its blot's ends (when it has some): crop, and vote
+    cleaned: dict[tuple[int, int], tuple[tuple[Box, np.ndarray, np.ndarray], Verdict]] = {}
     rows = np.arange(own.shape[0])[:, None]
 
     def stub_of(span: tuple[int, int]) -> np.ndarray | None:
@@ -173,7 +175,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
     def score(spans: list[tuple[int, int]]) -> list[float]:
         new = [span for span in dict.fromkeys(spans) if span not in scores]
-        glyphs: list[tuple[tuple[int, int], np.ndarray]] = []
+        glyphs: list[tuple[tuple[int, int], np.ndarray, tuple[Box, np.ndarray, np.ndarray]]] = []
         for span in new:
             got = crop(*span)
             scores[span] = -1.0  # no glyph, or punctuation-sized: not a piece
@@ -184,10 +186,12 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
                 if each is not None:
                     mask = glyph_masks(each[1], sharp, faint, norm_height=norm_height)[0]
                     if mask.any():
-                        glyphs.append((span, mask))
+                        glyphs.append((span, mask, each))
         if glyphs:
-            for (span, _), vote in zip(glyphs, _votes([m for _, m in glyphs], model),
-                                       strict=True):
+            for (span, _, each), vote in zip(glyphs, _votes([m for _, m, _ in glyphs], model),
+                                             strict=True):
+                if each is not crops[span]:
+                    cleaned[span] = (each, vote)
                 if vote.confidence > scores[span]:
                     scores[span] = vote.confidence
                     votes[span] = vote.char
@@ -217,6 +221,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         marks.append((rest, box))
         spans[k] = shorter
     for span in spans:
+        score([span])  # cached; only the whole region, when no cutting was found, is new
         got, vote = crop(*span), votes.get(span)
         if got is None:
             continue
@@ -224,13 +229,9 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         # read without the blot's end, unless it runs on across the glyph (then
         # it is a bar of the glyph's own that the blot touched), or the piece
         # read one way by rules and templates alike reads worse without it
-        stub = stub_of(span)
-        trimmed = None if stub is None else cut(*span, drop=stub)
-        if trimmed is not None:
-            mask = glyph_masks(trimmed[1], sharp, faint, norm_height=norm_height)[0]
-            better = _votes([mask], model)[0] if mask.any() else None
-            if better is not None and (vote != m.verdict.char
-                                       or better.confidence >= scores.get(span, -1.0)):
+        if span in cleaned:
+            trimmed, better = cleaned[span]
+            if vote != m.verdict.char or better.confidence >= scores[span]:
                 got, vote = trimmed, better.char
                 m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
         if vote is not None and vote != m.verdict.char:  # a cut piece, read two ways

@@ -1,7 +1,8 @@
 """Nearest-neighbour classification of glyph masks: features, models, templates.
 
-A :class:`Model` holds labelled feature vectors in a scipy ``cKDTree`` (OpenCV 5
-has no ``cv2.ml``). Two feature kinds exist:
+A :class:`Model` holds labelled feature vectors, searched by brute force with
+numpy (OpenCV 5 has no ``cv2.ml``; scipy's ``cKDTree`` is slower in HOG's 324
+dimensions and is built only on request, :attr:`Model.tree`). Two feature kinds exist:
 
 ``"raw"``
     the classic recipe: the glyph padded to a square and shrunk to 10x10 pixels;
@@ -114,7 +115,7 @@ def _dim(kind: str) -> int:
 
 @dataclass(frozen=True, eq=False)
 class Model:
-    """Labelled templates and the tree that searches them.
+    """Labelled templates, searched by brute force (see :meth:`_nearest`).
 
     Parameters
     ----------
@@ -135,7 +136,6 @@ class Model:
     labels: tuple[str, ...]
     sources: tuple[str, ...]
     gate: float
-    tree: cKDTree = field(init=False, repr=False)
     _v64: np.ndarray = field(init=False, repr=False)
     _norms: np.ndarray = field(init=False, repr=False)
     _max_norm: float = field(init=False, repr=False)
@@ -155,7 +155,6 @@ class Model:
         if not np.isfinite(vec).all() or not (np.isfinite(self.gate) and self.gate > 0):
             raise BadModelError("model vectors and gate must be finite (gate > 0)")
         object.__setattr__(self, "vectors", vec)
-        object.__setattr__(self, "tree", cKDTree(vec))
         object.__setattr__(self, "_v64", vec.astype(np.float64))
         object.__setattr__(self, "_norms", (self._v64 * self._v64).sum(axis=1))
         object.__setattr__(self, "_max_norm", float(np.sqrt(self._norms.max())))
@@ -293,10 +292,16 @@ class Model:
                        f"{rule}: nearest template {where} (gate {self.gate:.2f})",
                        candidates=tuple(ranked))
 
+    @functools.cached_property
+    def tree(self) -> cKDTree:
+        """A scipy tree over the templates, built when first asked for (the
+        searches here are brute force: see :meth:`_nearest`)."""
+        return cKDTree(self.vectors)
+
     def distance(self, vec: np.ndarray) -> float:
         """Distance to the nearest template."""
-        d, _ = self.tree.query(vec, k=1)
-        return float(d)
+        d, _ = self._nearest(np.asarray(vec, np.float64).ravel(), 1)
+        return float(d[0])
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model as a compressed ``.npz`` (no pickled objects)."""

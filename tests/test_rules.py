@@ -37,6 +37,10 @@ CASES = {
     "2": topo(bays=(bay("left", 0.4, 0.42, 177), bay("right", 0.2, 0.73, 4))),
     "1-foot": topo(bays=(bay("left", 0.35, 0.55, 180), bay("right", 0.2, 0.6, 13))),
     "3": topo(bays=(bay("left", 0.5, 0.51, 177), bay("right", 0.04, 0.5, 6))),
+    # a long middle arm (or a blot run onto it) splits the 3's bay in two
+    "3-split-bay": topo(bays=(Bay("left", 0.2, 0.71, 0.3, 0.52, 0.9, 183),
+                              Bay("left", 0.18, 0.3, 0.3, 0.1, 0.47, 178),
+                              bay("right", 0.03, 0.46, 4))),
 }
 
 

@@ -65,6 +65,9 @@ RIGHT_BAY_SHARE = 0.25
 #: 3: one big left bay, centred on the middle, and no right bay.
 THREE_BAY_AREA = 0.15
 THREE_BAY_OFFSET = 0.12
+#: ... or two left bays, one reaching above the middle and one below it, apart
+#: by at most this (a middle arm's thickness; glyph heights), taken as one.
+SPLIT_BAY_GAP = 0.15
 #: Rules that miss by less than this margin (one scale unit) stay candidates;
 #: a rule whose deciding bay is absent scores exactly -1 and does not.
 CANDIDATE_MARGIN = -1.0
@@ -178,12 +181,29 @@ def _one_serif(t: Topology) -> float:
                (_right_share(t) - RIGHT_BAY_SHARE) / 0.05)
 
 
+def _left_opening(t: Topology) -> tuple[float, float] | None:
+    """Area and row of the glyph's opening to the left: its largest left bay,
+    or, when a long middle arm splits a 3's bay in two, the two left bays
+    above and below the middle taken together (area-weighted row)."""
+    found = sorted((b for b in t.bays if _in(b.angle, LEFT) and b.area >= BAY_SIGNIFICANT),
+                   key=lambda b: b.area, reverse=True)
+    if not found:
+        return None
+    if len(found) > 1:
+        upper, lower = sorted(found[:2], key=lambda b: b.row)
+        if upper.row < 0.5 < lower.row and lower.top - upper.bottom <= SPLIT_BAY_GAP:
+            area = upper.area + lower.area
+            return area, (upper.area * upper.row + lower.area * lower.row) / area
+    return found[0].area, found[0].row
+
+
 def _three(t: Topology) -> float:
-    left = bay(t, LEFT, min_area=THREE_BAY_AREA)
-    if left is None:
+    left = _left_opening(t)
+    if left is None or left[0] < THREE_BAY_AREA:
         return -1.0
-    return min((left.area - THREE_BAY_AREA) / 0.05,
-               (THREE_BAY_OFFSET - abs(left.row - 0.5)) / 0.05,
+    area, row = left
+    return min((area - THREE_BAY_AREA) / 0.05,
+               (THREE_BAY_OFFSET - abs(row - 0.5)) / 0.05,
                (RIGHT_BAY_SHARE - _right_share(t)) / 0.05)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from topodigit.cells import peel_point
 from topodigit.layout import LineLayout, arrange
 from topodigit.segment import segment
+from topodigit.spacing import spaces
 
 H = 30  # digit height of the drawings
 TOP = 10
@@ -238,3 +239,13 @@ def test_seven_segment_minus_is_spaced_by_its_cell() -> None:
     for k, lit in enumerate(["abcdefg", "abcdefg", "g", "abcdefg"]):
         _seven_cell(m, 4 + 30 * k, lit, 0.2)
     assert _text(_arrange_seven(m, slant=0.2)) == "00-0"
+
+
+def test_line_without_a_measured_pitch_takes_the_widest() -> None:
+    # "2,35" in a monospaced font with 3 and 5 cut apart: no two adjacent digits
+    # stand apart, so the pitch is unknown; a cell-wide step out of the comma
+    # (1.09 H) is no space, a step wider than any font's pitch allows is one
+    h = 64.0
+    digit, sign, glued = [True, False, True, True], [False] * 4, [False, False, False, True]
+    assert spaces([0.0, 52.0, 122.0, 160.0], digit, sign, glued, h) == [False] * 4
+    assert spaces([0.0, 52.0, 132.0, 170.0], digit, sign, glued, h) == [False, False, True, False]

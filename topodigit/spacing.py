@@ -23,9 +23,10 @@ import numpy as np
 #: shows as a step longer than a whole pitch, or, before a sign, as a step into
 #: the sign longer than the step out of it.
 SPACE_EXCESS = 0.23
-#: Digit pitch (anchor to anchor) used when a line has no two adjacent digits,
-#: and the largest pitch believed (H); fonts measured span 0.73-0.92 H.
-DEFAULT_PITCH = 0.8
+#: The largest digit pitch (anchor to anchor) believed, in H; fonts measured
+#: span 0.73-0.92 H. A line with no two adjacent digits apart (none, or only
+#: pairs cut from one glyph, whose step is squeezed) is taken to have this
+#: pitch: a step is a space only when it is wider than any font's pitch allows.
 MAX_PITCH = 0.95
 
 
@@ -66,7 +67,7 @@ def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool]
     step = np.diff(np.asarray(anchors, float))
     dd = [float(s) for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
     excess = SPACE_EXCESS * height
-    pitch = min(usual_step(dd, excess) if dd else DEFAULT_PITCH * height, MAX_PITCH * height)
+    pitch = min(usual_step(dd, excess), MAX_PITCH * height) if dd else MAX_PITCH * height
     out = [False] * len(anchors)
     for k in range(1, len(anchors)):
         s = float(step[k - 1])
@@ -79,4 +80,4 @@ def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool]
     return out
 
 
-__all__ = ["DEFAULT_PITCH", "MAX_PITCH", "SPACE_EXCESS", "spaces", "usual_step"]
+__all__ = ["MAX_PITCH", "SPACE_EXCESS", "spaces", "usual_step"]

@@ -100,3 +100,16 @@ def test_a_one_kerned_onto_a_digits_side_is_split_off(text: str) -> None:
     # one right bar, as a 6, is thick on too few rows: not split)
     img = _line(text, onto=text.index("1"))
     assert topodigit.read(img).text == text
+
+
+def test_a_kerned_one_is_found_where_the_uprighted_edge_wanders() -> None:
+    # an italic line's bars, stood upright by whole-pixel row shifts, start a
+    # pixel further in on some rows: the thick side is measured per row from
+    # the row's own outer stroke, not from the glyph's outermost column
+    ink = np.zeros((40, 28), bool)
+    ink[0::2, 0:4] = ink[1::2, 1:5] = True  # the 1, its edge wandering by a pixel
+    ink[:, 4:8] = ink[:, 24:28] = ink[0:4, 4:28] = ink[36:40, 4:28] = True  # the 0
+    parts = sevensplit.kerned_one(ink, height=40, cell=24, slant=0.0, stroke=4.0)
+    assert parts is not None
+    one, zero = parts
+    assert one.sum() == 40 * 4 - 20 * 1 and not zero[:, :4].any()

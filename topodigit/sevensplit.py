@@ -120,9 +120,10 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
     DSEG7's 1 is a bar at the right of its cell, so kerning a 1 and the digit
     after it (or the one before) until their ink overlaps lays the 1's bar on
     the digit's side bars: that side is then about twice as thick as the
-    line's bars (``stroke``, see :func:`topodigit.cells.stroke_width`), at
-    least KERNED_THICK strokes over most of the upright rows (KERNED_ROWS),
-    where other digits' sides are one stroke. The outer stroke's width, all
+    line's bars (``stroke``, see :func:`topodigit.cells.stroke_width`): its
+    outer stroke, row by row (:func:`_outer_runs`), is at least KERNED_THICK
+    strokes over most of the upright rows (KERNED_ROWS), where other digits'
+    sides are one stroke. The outer stroke's width, all
     rows, is the 1; the rest the digit, which must read as a digit fitting the
     bars (SPLIT_FIT); the 1 must read as a 1.
 
@@ -140,8 +141,8 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
     one_w = max(1, round(stroke))
     for left in (True, False):
         side = band if left else band[:, ::-1]
-        runs = np.where(side.all(axis=1), side.shape[1], np.argmin(side, axis=1))  # from the edge
-        if np.count_nonzero(runs >= KERNED_THICK * stroke) < KERNED_ROWS * len(runs):
+        if np.count_nonzero(_outer_runs(side, stroke) >= KERNED_THICK * stroke) < (
+                KERNED_ROWS * len(side)):
             continue
         cut = lo + one_w if left else hi - one_w
         parts = (mask & (ucol < cut), mask & (ucol >= cut))
@@ -151,6 +152,22 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
         if _digit_fit(digit, height, cell, slant) >= SPLIT_FIT:
             return parts
     return None
+
+
+def _outer_runs(side: np.ndarray, reach: float) -> np.ndarray:
+    """Per row of ``side`` (a mask read from its column 0 on), the width of its
+    first run of ink when that run starts within ``reach`` of column 0, else 0:
+    the outer stroke's thickness, give or take the pixel or two by which an
+    italic's uprighted edge wanders.
+
+    >>> _outer_runs(np.array([[1, 1, 1, 0, 1], [0, 1, 1, 0, 0], [0, 0, 0, 1, 1]], bool), 2)
+    array([3, 2, 0])
+    """
+    cols = side.shape[1]
+    start = np.where(side.any(axis=1), np.argmax(side, axis=1), cols)
+    after = (np.arange(cols)[None, :] >= start[:, None]) & ~side
+    end = np.where(after.any(axis=1), np.argmax(after, axis=1), cols)
+    return np.where(start <= reach, end - start, 0)
 
 
 def _upright(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, int, int]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from topodigit import sevenseg
-from topodigit.cells import full_height, without_points
+from topodigit.cells import full_height, stroke_width, without_points
 from topodigit.layout import Token
 from topodigit.quantiles import median
 from topodigit.results import Box
@@ -63,6 +63,10 @@ BLURRED_CRISP = 0.95
 #: not count against the line (DSEG7's 1 and a digit run together are 1.33 cells;
 #: single digits of the fixtures at most 1.1).
 WIDE_CELLS = 1.2
+#: A 1 kerned into a digit makes it wider than a cell by its bar, less the
+#: overlap: a digit wider than a cell by this many bar strokes may be one, and
+#: its misfit does not count in the slant search either.
+KERNED_BARS = 0.5
 #: Slants (dx per row) also tried when the slant search finds a line upright but
 #: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
@@ -142,8 +146,9 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         slants.append(0.0)  # upright digits that blur or a joined point made look slanted
     # pieces of touching glyphs cut apart, or maybe to be cut, and 1s: a bare bar
     # fits the bars of a display and a print stem alike, and tells nothing
-    cut = [r in cut_apart or w or (cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell)
-           for r, w in zip(digits, wide, strict=True)]
+    joined = cell + KERNED_BARS * stroke_width(masks) if cell is not None else np.inf
+    cut = [r in cut_apart or r.box.width >= joined
+           or (cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell) for r in digits]
     if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
         cut = [False] * len(cut)
     for s in slants:

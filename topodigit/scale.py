@@ -29,6 +29,7 @@ import numpy as np
 
 from topodigit.binarize import Binarized, binarize
 from topodigit.quantiles import median
+from topodigit.segment import components
 
 #: Glyphs taller than this many pixels are read from a copy scaled down to it
 #: (well above NORM_HEIGHT, so small marks such as decimal points keep some pixels).
@@ -64,8 +65,7 @@ def _probe(gray: np.ndarray, ink: str, halvings: list[np.ndarray]
         level += 1
     probe = _halving(halvings, level)
     bw = binarize(probe, ink=ink)
-    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        bw.mask.view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)  # OpenCV's fastest here
+    stats = components(bw.mask).stats
     area, height = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
     if not len(area):
         return 0.0, level, bw

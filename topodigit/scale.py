@@ -49,9 +49,11 @@ PROBE_PIXELS = 40_000
 WHOLE_PROBE_PIXELS = 100_000
 SURE_SHARE = 0.875
 #: When halving the image brings its glyphs to between (1 - HALVING_SLACK) *
-#: MAX_GLYPH_HEIGHT and MAX_GLYPH_HEIGHT, the halving is read as it is (no
-#: non-integer resampling; the probe's binarization when the probe read it).
-HALVING_SLACK = 0.1
+#: MAX_GLYPH_HEIGHT and MAX_GLYPH_HEIGHT (48-64 px; glyphs of 96-128 px, or
+#: 192-256 px halved twice), the halving is read as it is (no non-integer
+#: resampling, 0.3 ms on a 96-px line, and fewer pixels after it; the probe's
+#: binarization when the probe read it).
+HALVING_SLACK = 0.25
 #: Components of at least this share of the largest one's area are glyph-sized:
 #: the median of their heights is the text height.
 GLYPH_AREA_SHARE = 0.05

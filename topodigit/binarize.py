@@ -78,8 +78,9 @@ def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
     at = [(n - 1) * (p / 100) for p in q]  # numpy's virtual indexes
     below = [min(math.floor(v), n - 1) for v in at]
     kth = sorted({k for b in below for k in (b, min(b + 1, n - 1))})
-    part = np.partition(blocks, kth, axis=1).astype(np.float64)
-    return [interpolate(part[:, b], part[:, min(b + 1, n - 1)], v - b)
+    part = np.partition(blocks, kth, axis=1)
+    order = {k: part[:, k].astype(np.float64) for k in kth}  # only the ranks needed, as floats
+    return [interpolate(order[b], order[min(b + 1, n - 1)], v - b)
             for v, b in zip(at, below, strict=True)]
 
 

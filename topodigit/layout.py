@@ -159,10 +159,14 @@ def is_plus(own: np.ndarray) -> bool:
     if h < 5 or w < 5 or not PLUS_ASPECT[0] <= w / h <= PLUS_ASPECT[1]:
         return False
     r, c = (0, h // 3, h - h // 3, h), (0, w // 3, w - w // 3, w)
-    corners = [own[r[i]:r[i + 1], c[j]:c[j + 1]].mean() for i in (0, 2) for j in (0, 2)]
-    across = own[r[1]:r[2]].any(axis=0).mean()
-    down = own[:, c[1]:c[2]].any(axis=1).mean()
-    return max(corners) <= PLUS_CORNER and across >= PLUS_ARM and down >= PLUS_ARM
+    for i in (0, 2):  # a digit has ink in some corner: stop at the first
+        for j in (0, 2):
+            corner = own[r[i]:r[i + 1], c[j]:c[j + 1]]
+            if np.count_nonzero(corner) / corner.size > PLUS_CORNER:  # its mean
+                return False
+    across = np.count_nonzero(own[r[1]:r[2]].any(axis=0)) / w
+    down = np.count_nonzero(own[:, c[1]:c[2]].any(axis=1)) / h
+    return across >= PLUS_ARM and down >= PLUS_ARM
 
 
 def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:

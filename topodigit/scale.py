@@ -38,14 +38,17 @@ from topodigit.segment import Components, components
 #: Glyphs taller than this many pixels are read from a copy scaled down to it
 #: (well above NORM_HEIGHT, so small marks such as decimal points keep some pixels).
 MAX_GLYPH_HEIGHT = 64
-#: The text height is estimated on the first halving of the image of at most this many pixels.
-PROBE_PIXELS = 40_000
+#: The text height is estimated on the first halving of the image of at most this
+#: many pixels (a 10-digit line of 96-px glyphs, 192x1009 px, on its first
+#: halving, the copy it is then read from, so the probe's binarization is the
+#: reader's).
+PROBE_PIXELS = 50_000
 #: An image of at most this many pixels (a 10-digit line of glyphs up to
 #: MAX_GLYPH_HEIGHT) is binarized whole before any probe (the reader needs that
 #: when it is not shrunk); when none of its glyph-sized components is taller
 #: than SURE_SHARE of the largest glyph height allowed (56 of 64 px), it is read
-#: as it is without probing a halving (which agreed on all 617 such images of
-#: the fixtures and four held-out sets).
+#: as it is without probing a halving (the probe agreed on every such image of
+#: the real fixtures and three held-out sets).
 WHOLE_PROBE_PIXELS = 100_000
 SURE_SHARE = 0.875
 #: When halving the image brings its glyphs to between (1 - HALVING_SLACK) *

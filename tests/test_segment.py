@@ -227,3 +227,20 @@ def test_components_label_as_opencvs_default_algorithm() -> None:
         found = components(mask)
         assert found.n == n and np.array_equal(found.labels, labels)
         assert np.array_equal(found.stats, stats)
+
+
+def test_components_of_ink_in_part_of_the_image_are_opencvs() -> None:
+    from topodigit.segment import components
+
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        rows, cols = (int(v) for v in rng.integers(1, 60, 2))
+        top, bottom = sorted(int(v) for v in rng.integers(0, rows + 1, 2))
+        left, right = sorted(int(v) for v in rng.integers(0, cols + 1, 2))
+        mask = np.zeros((rows, cols), bool)
+        mask[top:bottom, left:right] = rng.random((bottom - top, right - left)) < rng.random()
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                               connectivity=8, ltype=cv2.CV_32S)
+        found = components(mask)
+        assert found.n == n and np.array_equal(found.labels, labels)
+        assert np.array_equal(found.stats, stats)

@@ -71,6 +71,17 @@ def _design(grid: int) -> np.ndarray:
     return a
 
 
+@functools.lru_cache(maxsize=16)
+def _normal(grid: int) -> tuple[np.ndarray, np.ndarray]:
+    """The design of all the grid's blocks (as ``_design(grid)[keep]`` copies it,
+    every block kept) and its ridged normal matrix, as the paper fit's first
+    round computes them (read-only: shared)."""
+    ak = _design(grid)[np.ones(grid * grid, bool)]
+    normal = ak.T @ ak + 1e-6 * np.eye(6)
+    ak.flags.writeable = normal.flags.writeable = False
+    return ak, normal
+
+
 def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
     """``np.percentile(blocks, q, axis=1)`` of uint8 rows, by partitioning only
     around the order statistics needed (the same floats)."""
@@ -78,8 +89,9 @@ def _percentiles(blocks: np.ndarray, q: tuple[float, ...]) -> list[np.ndarray]:
     at = [(n - 1) * (p / 100) for p in q]  # numpy's virtual indexes
     below = [min(math.floor(v), n - 1) for v in at]
     kth = sorted({k for b in below for k in (b, min(b + 1, n - 1))})
-    part = np.partition(blocks, kth, axis=1).astype(np.float64)
-    return [interpolate(part[:, b], part[:, min(b + 1, n - 1)], v - b)
+    part = np.partition(blocks, kth, axis=1)
+    order = {k: part[:, k].astype(np.float64) for k in kth}  # only the ranks needed, as floats
+    return [interpolate(order[b], order[min(b + 1, n - 1)], v - b)
             for v, b in zip(at, below, strict=True)]
 
 
@@ -130,9 +142,13 @@ def _paper_fit(gray: np.ndarray, *, dark: bool) -> tuple[np.ndarray, np.ndarray,
     a = _design(grid)
     keep = np.ones(len(paper), bool)
     coef = np.zeros(6)
-    for _ in range(FIT_ROUNDS):
-        ak = a[keep]
-        coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
+    for k in range(FIT_ROUNDS):
+        if k == 0:  # every block: the design and its normal matrix are the grid's
+            ak, normal = _normal(grid)
+            coef = np.linalg.solve(normal, ak.T @ paper[keep])
+        else:
+            ak = a[keep]
+            coef = np.linalg.solve(ak.T @ ak + 1e-6 * np.eye(6), ak.T @ paper[keep])
         resid = paper - a @ coef
         spread = 1.4826 * median(np.abs(resid[keep]).tolist()) + 1.0
         kept = (resid > -FIT_SPREAD * spread) if dark else (resid < FIT_SPREAD * spread)

@@ -34,6 +34,10 @@ MIN_VOTERS = 3
 BIN_SHARE = 0.15
 #: The best angle must concentrate the rows this much better than no rotation.
 MIN_GAIN = 1.15
+#: The angles tried, their cosines and sines (columns), and the index of the upright one.
+_ANGLES = np.arange(-MAX_SKEW, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP)
+_COS, _SIN = np.cos(np.deg2rad(_ANGLES)[:, None]), np.sin(np.deg2rad(_ANGLES)[:, None])
+_FLAT = int(np.argmin(np.abs(_ANGLES)))
 
 
 def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,
@@ -72,16 +76,15 @@ def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,
     bottom = top + voters[:, cv2.CC_STAT_HEIGHT]
     xs, ys = np.concatenate([x, x]), np.concatenate([top, bottom])
     width = max(1.0, BIN_SHARE * median(voters[:, cv2.CC_STAT_HEIGHT].tolist()))
-    angles = np.arange(-MAX_SKEW, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP)
-    rad = np.deg2rad(angles)[:, None]
-    rows = ys[None, :] * np.cos(rad) - xs[None, :] * np.sin(rad)  # (angles, points)
+    angles = _ANGLES
+    rows = ys[None, :] * _COS - xs[None, :] * _SIN  # (angles, points)
     bins = np.floor((rows - rows.min(axis=1, keepdims=True)) / width).astype(np.int64)
     span = int(bins.max()) + 1  # each angle's histogram, side by side in one bincount
     counts = np.bincount((bins + span * np.arange(len(angles))[:, None]).ravel(),
                          minlength=span * len(angles)).reshape(len(angles), span)
     scores = (counts**2).sum(axis=1).astype(float)
     best = int(np.argmax(scores))
-    flat = int(np.argmin(np.abs(angles)))
+    flat = _FLAT
     if scores[best] < MIN_GAIN * scores[flat] or abs(angles[best]) < MIN_SKEW:
         return 0.0
     return float(angles[best])

@@ -46,6 +46,7 @@ from topodigit.cells import (
 from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
+from topodigit.slant import narrowest_shear
 
 #: A glyph at least this share of the line's digit height is digit-sized, and
 #: no digit is drawn less than MIN_DIGIT_PX pixels tall (a line of crumbs is no line).
@@ -89,9 +90,6 @@ PLUS_ARM = 0.85
 #: ... and it is at least this tall (H): fonts measured draw it 0.6-0.9 H.
 PLUS_HEIGHT = 0.4
 SIGNS = "+-"
-#: Shears tried (columns per row, + leans right going down) when uprighting italics:
-#: upright first, then by increasing size, so ties keep the smaller slant.
-SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
 
 
 @dataclass(frozen=True)
@@ -146,38 +144,12 @@ def _placed(region: Region, own: np.ndarray, right_anchor: bool) -> _Piece:
     return _Piece(region, own, anchor, b.top + int(sums["m01"]) / n)
 
 
-def _slant(pieces: list[_Piece]) -> float:
-    """Italic shear of the digits: the one that makes them narrowest in total."""
-    rs, cs = [], []
-    for p in pieces:
-        rows = np.flatnonzero(p.mask.any(axis=1))
-        if len(rows):
-            # only each row's first and last ink pixels can be the extremes
-            sub = p.mask[rows]
-            counts = sub.sum(axis=1)
-            mean = int(rows @ counts) / int(counts.sum())  # of all the ink's rows
-            rs.append(np.concatenate([rows, rows]) - mean)
-            cs.append(np.concatenate([sub.argmax(axis=1),
-                                      p.mask.shape[1] - 1 - sub[:, ::-1].argmax(axis=1)]))
-    widths = np.zeros(len(SLANTS))
-    if rs:  # every piece's width at every shear, added up piece by piece
-        x = np.concatenate(cs)[None, :] - np.array(SLANTS)[:, None] * np.concatenate(rs)[None, :]
-        starts = np.cumsum([0] + [len(r) for r in rs[:-1]])
-        spans = np.maximum.reduceat(x, starts, axis=1) - np.minimum.reduceat(x, starts, axis=1)
-        widths = np.cumsum(spans, axis=1)[:, -1]  # added in order, as piece by piece
-    best, slant = np.inf, 0.0
-    for s, width in zip(SLANTS, widths.tolist(), strict=True):
-        if width < best - 1e-9:
-            best, slant = width, float(s)
-    return slant
-
-
 def _upright(pieces: list[_Piece], digit: list[bool], middle: float) -> list[_Piece]:
     """Shift each anchor to where it would be in an upright font.
 
     Italic marks sit low on the line, left of the digits' centroids.
     """
-    slant = _slant([p for p, d in zip(pieces, digit, strict=True) if d])
+    slant = narrowest_shear([p.mask for p, d in zip(pieces, digit, strict=True) if d])
     return [_Piece(p.region, p.mask, p.anchor - slant * (p.row - middle), p.row) for p in pieces]
 
 
@@ -187,10 +159,14 @@ def is_plus(own: np.ndarray) -> bool:
     if h < 5 or w < 5 or not PLUS_ASPECT[0] <= w / h <= PLUS_ASPECT[1]:
         return False
     r, c = (0, h // 3, h - h // 3, h), (0, w // 3, w - w // 3, w)
-    corners = [own[r[i]:r[i + 1], c[j]:c[j + 1]].mean() for i in (0, 2) for j in (0, 2)]
-    across = own[r[1]:r[2]].any(axis=0).mean()
-    down = own[:, c[1]:c[2]].any(axis=1).mean()
-    return max(corners) <= PLUS_CORNER and across >= PLUS_ARM and down >= PLUS_ARM
+    for i in (0, 2):  # a digit has ink in some corner: stop at the first
+        for j in (0, 2):
+            corner = own[r[i]:r[i + 1], c[j]:c[j + 1]]
+            if np.count_nonzero(corner) / corner.size > PLUS_CORNER:  # its mean
+                return False
+    across = np.count_nonzero(own[r[1]:r[2]].any(axis=0)) / w
+    down = np.count_nonzero(own[:, c[1]:c[2]].any(axis=1)) / h
+    return across >= PLUS_ARM and down >= PLUS_ARM
 
 
 def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:

@@ -348,11 +348,11 @@ def _scan(image: Any, roi: Any, cfg: ReaderConfig
     x0, y0, x1, y1 = check_roi(roi, shape) if roi is not None else (0, 0, shape[1], shape[0])
     gray = whole[y0:y1, x0:x1]
     full = gray.shape[:2]
-    gray, factors, bw = scale_down(gray, ink=cfg.ink)  # large glyphs: read a smaller copy
-    if bw is None:  # not made by the text-height probe
+    gray, factors, bw, found = scale_down(gray, ink=cfg.ink)  # large glyphs: a smaller copy
+    if bw is None or found is None:  # not made by the text-height probe
         bw = binarize(gray, ink=cfg.ink)
+        found = components(bw.mask)  # for the skew and the segmentation
     notes = []
-    found = components(bw.mask)  # for the skew and the segmentation
     angle = 0.0
     if cfg.deskew:
         angle = estimate_skew(bw.mask, max_components=cfg.max_components, stats=found.stats)

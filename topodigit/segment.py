@@ -102,14 +102,55 @@ def components(mask: np.ndarray) -> Components:
     """The 8-connected components of an ink mask (``cv2.connectedComponentsWithStats``).
 
     Labelled with Grana's block-based algorithm (``cv2.CCL_BBDT``): the same
-    labels as OpenCV's default, at a third of its time on a line image.
+    labels as OpenCV's default, at a third of its time on a line image. Only
+    the ink's box is labelled (its stats pass costs per pixel, paper included),
+    from an even row and column, so its 2x2 blocks, scanned in the same order,
+    are the whole image's: the same labels and stats (the paper's, label 0,
+    made whole).
 
     >>> components(np.eye(3, dtype=bool)).n
     2
+    >>> m = np.zeros((9, 12), bool); m[3:6, 5:7] = m[7, 9] = True
+    >>> got = components(m)
+    >>> want = cv2.connectedComponentsWithStats(m.view(np.uint8), connectivity=8)
+    >>> bool((got.labels == want[1]).all() and (got.stats == want[2]).all())
+    True
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
-        np.ascontiguousarray(mask).view(np.uint8), 8, cv2.CV_32S, cv2.CCL_BBDT)
+    ink = np.ascontiguousarray(mask).view(np.uint8)
+    rows, cols = ink.shape
+    x, y, w, h = cv2.boundingRect(ink)
+    left, top, right, bottom = x & ~1, y & ~1, x + w, y + h  # from even: the same blocks
+    if not w or (right - left) * (bottom - top) == rows * cols:
+        n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+            ink, 8, cv2.CV_32S, cv2.CCL_BBDT)
+        return Components(int(n), labels, stats)
+    n, inner, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        ink[top:bottom, left:right], 8, cv2.CV_32S, cv2.CCL_BBDT)
+    labels = np.zeros((rows, cols), np.int32)
+    labels[top:bottom, left:right] = inner
+    stats[1:, cv2.CC_STAT_LEFT] += left
+    stats[1:, cv2.CC_STAT_TOP] += top
+    stats[0] = _paper_stats(stats, (top, left, bottom, right), (rows, cols))
     return Components(int(n), labels, stats)
+
+
+def _paper_stats(stats: np.ndarray, crop: tuple[int, int, int, int], shape: tuple[int, int]
+                 ) -> list[int]:
+    """OpenCV's stats row of the paper (label 0) of a whole image whose ink lies
+    in ``crop`` (top, left, bottom, right), from the crop's labelling ``stats``
+    (the ink's rows already moved to the whole image)."""
+    top, left, bottom, right = crop
+    rows, cols = shape
+    boxes = [(0, 0, top, cols), (bottom, 0, rows, cols), (top, 0, bottom, left),
+             (top, right, bottom, cols)]  # the paper around the crop
+    boxes = [b for b in boxes if b[0] < b[2] and b[1] < b[3]]
+    if stats[0, cv2.CC_STAT_AREA]:  # paper inside the crop
+        t, le = top + int(stats[0, cv2.CC_STAT_TOP]), left + int(stats[0, cv2.CC_STAT_LEFT])
+        boxes.append((t, le, t + int(stats[0, cv2.CC_STAT_HEIGHT]),
+                      le + int(stats[0, cv2.CC_STAT_WIDTH])))
+    t, le = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    b, r = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return [le, t, r - le, b - t, rows * cols - int(stats[1:, cv2.CC_STAT_AREA].sum())]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,12 @@ SLANT_MAX_PIXELS = 200_000
 #: ... and handles at most this many (shear, pixel) pairs at a time.
 SLANT_BLOCK = 2_000_000
 
+#: Shears tried by narrowest_shear (columns per row, + leans right going down):
+#: upright first, then by increasing size, so ties keep the smaller slant.
+NARROW_SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
+#: A column no sheared ink reaches: rows without ink take it (or its negative) as
+#: their first (last) ink column, so they are never a glyph's extreme.
+_FAR = 1 << 30
 #: Smoothing of the column profile in the slant search (see _peakiness).
 PROFILE_SIGMA = 1.0
 _SMOOTH = np.exp(-0.5 * (np.arange(-3, 4) / PROFILE_SIGMA) ** 2)
@@ -125,4 +131,43 @@ def estimate_slant(mask: np.ndarray) -> float:
     return float(shears[best[np.argmin(np.abs(shears[best]))]])  # ties: the least slant
 
 
-__all__ = ["MAX_SLANT", "check_mask", "estimate_slant", "row_shifts", "shift_rows", "unshear"]
+def narrowest_shear(masks: list[np.ndarray]) -> float:
+    """The shear of NARROW_SLANTS that makes the glyphs (bool masks cropped to
+    their boxes, each sheared about the mean row of its ink) narrowest in total.
+
+    Only each row's first and last ink pixels can be a glyph's extremes; the
+    masks are stacked, padded with paper to one box, so every step is one numpy
+    call for all of them.
+
+    >>> narrowest_shear([np.eye(8, dtype=bool)])  # one column right per row down
+    0.4
+    >>> narrowest_shear([np.ones((8, 2), bool)]) == 0  # upright
+    True
+    """
+    widths = np.zeros(len(NARROW_SLANTS))
+    masks = [m for m in masks if m.size]
+    if masks:
+        stack = np.zeros((len(masks), max(m.shape[0] for m in masks),
+                          max(m.shape[1] for m in masks)), bool)
+        for k, m in enumerate(masks):
+            stack[k, :m.shape[0], :m.shape[1]] = m
+        counts = stack.sum(axis=2)  # each glyph's ink per row
+        total = counts.sum(axis=1)
+        stack, counts, total = stack[total > 0], counts[total > 0], total[total > 0]
+    if masks and len(total):
+        inked, rows = counts > 0, np.arange(stack.shape[1])
+        dr = rows[None, :] - ((counts @ rows) / total)[:, None]  # from the mean of the ink's rows
+        first = np.where(inked, stack.argmax(axis=2), _FAR)
+        last = np.where(inked, stack.shape[2] - 1 - stack[:, :, ::-1].argmax(axis=2), -_FAR)
+        shear = np.array(NARROW_SLANTS)[:, None, None] * dr[None]
+        spans = (last - shear).max(axis=2) - (first - shear).min(axis=2)
+        widths = np.cumsum(spans, axis=1)[:, -1]  # added in order, glyph by glyph
+    best, slant = np.inf, 0.0
+    for s, width in zip(NARROW_SLANTS, widths.tolist(), strict=True):
+        if width < best - 1e-9:
+            best, slant = width, float(s)
+    return slant
+
+
+__all__ = ["MAX_SLANT", "check_mask", "estimate_slant", "narrowest_shear", "row_shifts",
+           "shift_rows", "unshear"]

@@ -38,6 +38,8 @@ MIN_GAIN = 1.15
 _ANGLES = np.arange(-MAX_SKEW, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP)
 _COS, _SIN = np.cos(np.deg2rad(_ANGLES)[:, None]), np.sin(np.deg2rad(_ANGLES)[:, None])
 _FLAT = int(np.argmin(np.abs(_ANGLES)))
+for _table in (_ANGLES, _COS, _SIN):
+    _table.flags.writeable = False  # shared by every read: never written
 
 
 def estimate_skew(mask: np.ndarray, *, max_components: int = 2000,

@@ -235,7 +235,7 @@ def _split_joined(tokens: list[Token], decoded: Mapping[Region, SegmentReading],
     cell = cell_width([t.region.box for t in digits], height)
     if cell is None:
         return None
-    wide = wide_misfits(tokens, height, decoded)
+    wide = wide_misfits(tokens, cell, decoded)
     stroke = stroke_width([t.mask for t in digits])
     out, right_parts = list(regions), set()
     for token in digits:

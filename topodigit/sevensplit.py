@@ -7,6 +7,7 @@ decodes their digits; :func:`topodigit.pipeline.read` calls these in between.
 Examples
 --------
 >>> from topodigit.results import Box
+>>> from topodigit.sevenline import cell_width  # the cell all of these measure by
 >>> cell_width([Box(0, 0, 20, 12), Box(0, 14, 20, 26)], 20.0)
 12.0
 """
@@ -21,7 +22,7 @@ from topodigit import sevenseg, touching
 from topodigit.layout import Token
 from topodigit.results import UNREADABLE, Box, Verdict
 from topodigit.segment import Region
-from topodigit.sevenline import SEVEN_FIT, WIDE_CELLS, cell_width
+from topodigit.sevenline import SEVEN_FIT, WIDE_CELLS
 from topodigit.slant import row_shifts, shift_rows
 
 #: A wide misfit is split where one part is one cell wide, at either end, or
@@ -42,16 +43,14 @@ KERNED_THICK = 1.6
 KERNED_ROWS = 0.6
 
 
-def wide_misfits(tokens: list[Token], height: float,
+def wide_misfits(tokens: list[Token], cell: float,
                  decoded: Mapping[Region, sevenseg.SegmentReading]) -> set[Box]:
     """Boxes of a seven-segment line's digits that may be two run together
-    (see :func:`split_wide`): at least WIDE_CELLS cells wide (see
-    :func:`cell_width`; a 1 run into a 3 reads as a wide 8), or wider than a
-    cell and reading as no digit (a 1 kerned into the next digit's side)."""
+    (see :func:`split_wide`): at least WIDE_CELLS cells wide (``cell``: the
+    line's, see :func:`topodigit.sevenline.cell_width`; a 1 run into a 3 reads
+    as a wide 8), or wider than a cell and reading as no digit (a 1 kerned into
+    the next digit's side)."""
     digits = [t.region for t in tokens if t.char is None]
-    cell = cell_width([r.box for r in digits], height)
-    if cell is None:
-        return set()
     out = set()
     for r in digits:
         unreadable = decoded[r].verdict.char == UNREADABLE
@@ -180,24 +179,27 @@ def _upright(mask: np.ndarray, slant: float) -> tuple[np.ndarray, np.ndarray, in
     return ucol, upright, int(used[0]), int(used[-1]) + 1
 
 
-def _digit_char(mask: np.ndarray, height: float, cell: float, slant: float) -> str:
-    """What ``mask`` (cropped to its ink first) decodes as, '?' without ink."""
+def _decoded(mask: np.ndarray, height: float, cell: float, slant: float
+             ) -> sevenseg.SegmentReading | None:
+    """``mask``, cropped to its ink, decoded; None without ink."""
     rs, cs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if not len(rs):
-        return UNREADABLE
+        return None
     return sevenseg.decode(mask[rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1], height=height,
-                           cell_width=cell, slant=slant).verdict.char
+                           cell_width=cell, slant=slant)
+
+
+def _digit_char(mask: np.ndarray, height: float, cell: float, slant: float) -> str:
+    """What ``mask`` (cropped to its ink first) decodes as, '?' without ink."""
+    got = _decoded(mask, height, cell, slant)
+    return UNREADABLE if got is None else got.verdict.char
 
 
 def _digit_fit(mask: np.ndarray, height: float, cell: float, slant: float) -> float:
     """How well ``mask`` (cropped to its ink first) fits the bars as a digit:
     its ``fit``, or -1 when it has no ink or its lit set is no digit."""
-    rs, cs = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if not len(rs):
-        return -1.0
-    got = sevenseg.decode(mask[rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1], height=height,
-                          cell_width=cell, slant=slant)
-    return -1.0 if got.verdict.char == UNREADABLE else got.fit
+    got = _decoded(mask, height, cell, slant)
+    return -1.0 if got is None or got.verdict.char == UNREADABLE else got.fit
 
 
 def without_side_bar(reading: sevenseg.SegmentReading) -> Verdict | None:

@@ -146,7 +146,8 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
         slants.append(0.0)  # upright digits that blur or a joined point made look slanted
     # pieces of touching glyphs cut apart, or maybe to be cut, and 1s: a bare bar
     # fits the bars of a display and a print stem alike, and tells nothing
-    joined = cell + KERNED_BARS * stroke_width(masks) if cell is not None else np.inf
+    joined = (min(WIDE_CELLS * cell, cell + KERNED_BARS * stroke_width(masks))
+              if cell is not None else np.inf)
     cut = [r in cut_apart or r.box.width >= joined
            or (cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell) for r in digits]
     if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:

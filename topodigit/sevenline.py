@@ -161,12 +161,14 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
 def _mostly_unclear(masks: list[np.ndarray], height: float, cell: float | None
                     ) -> tuple[bool, list[float]]:
     """Whether more than half the digits (upright) are less crisp than
-    BLURRED_CRISP, and the crispness of the first ones, those measured: it
-    stops as soon as the count decides."""
+    BLURRED_CRISP, and the crispness of the first ones, those measured (of a
+    digit less crisp than that, an upper bound under it): it stops as soon as
+    the count decides."""
     unclear, clear, half = 0, 0, len(masks) / 2
     levels = []
     for m in masks:
-        levels.append(sevenseg.upright_crispness(m, height=height, cell_width=cell))
+        levels.append(sevenseg.upright_crispness(m, height=height, cell_width=cell,
+                                                 stop=BLURRED_CRISP))
         if levels[-1] < BLURRED_CRISP:
             unclear += 1
             if unclear > half:

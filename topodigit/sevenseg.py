@@ -365,9 +365,12 @@ def _lit(mask: np.ndarray, height: float | None, cell_width: float | None, slant
 
 
 def upright_crispness(mask: np.ndarray, *, height: float | None = None,
-                      cell_width: float | None = None) -> float:
+                      cell_width: float | None = None, stop: float = 0.0) -> float:
     """The ``crisp`` of :func:`shape_fit` at slant 0, alone: each zone's level
     without its stroke, and no fit. The seven-segment detection's cheapest test.
+
+    It returns as soon as a zone is less crisp than ``stop``, with that zone's
+    crispness (an upper bound, itself under ``stop``).
 
     >>> upright_crispness(np.ones((3, 9), bool))  # a minus: g fully lit, the rest dark
     1.0
@@ -378,6 +381,8 @@ def upright_crispness(mask: np.ndarray, *, height: float | None = None,
         hit = cell[rs, cs].any(axis=0 if seg in _HORIZONTAL else 1)
         level = int(np.count_nonzero(hit)) / hit.size
         crisp = min(crisp, max(level, 1.0 - level))
+        if crisp < stop:
+            break
     return crisp
 
 

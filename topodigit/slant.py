@@ -28,6 +28,8 @@ NARROW_SLANTS = sorted(np.arange(-0.4, 0.41, 0.05).round(2), key=abs)
 #: A column no sheared ink reaches: rows without ink take it (or its negative) as
 #: their first (last) ink column, so they are never a glyph's extreme.
 _FAR = 1 << 30
+_SLANTS = np.array(NARROW_SLANTS)[:, None, None]
+_SLANTS.flags.writeable = False
 #: Smoothing of the column profile in the slant search (see _peakiness).
 PROFILE_SIGMA = 1.0
 _SMOOTH = np.exp(-0.5 * (np.arange(-3, 4) / PROFILE_SIGMA) ** 2)
@@ -151,15 +153,17 @@ def narrowest_shear(masks: list[np.ndarray]) -> float:
                           max(m.shape[1] for m in masks)), bool)
         for k, m in enumerate(masks):
             stack[k, :m.shape[0], :m.shape[1]] = m
-        counts = stack.sum(axis=2)  # each glyph's ink per row
+        counts = np.count_nonzero(stack, axis=2)  # each glyph's ink per row
         total = counts.sum(axis=1)
-        stack, counts, total = stack[total > 0], counts[total > 0], total[total > 0]
+        if not total.all():
+            stack, counts, total = stack[total > 0], counts[total > 0], total[total > 0]
     if masks and len(total):
         inked, rows = counts > 0, np.arange(stack.shape[1])
         dr = rows[None, :] - ((counts @ rows) / total)[:, None]  # from the mean of the ink's rows
-        first = np.where(inked, stack.argmax(axis=2), _FAR)
-        last = np.where(inked, stack.shape[2] - 1 - stack[:, :, ::-1].argmax(axis=2), -_FAR)
-        shear = np.array(NARROW_SLANTS)[:, None, None] * dr[None]
+        first = np.where(inked, stack.argmax(axis=2), _FAR).astype(np.float64)
+        last = np.where(inked, stack.shape[2] - 1 - stack[:, :, ::-1].argmax(axis=2),
+                        -_FAR).astype(np.float64)
+        shear = _SLANTS * dr[None]
         spans = (last - shear).max(axis=2) - (first - shear).min(axis=2)
         widths = np.cumsum(spans, axis=1)[:, -1]  # added in order, glyph by glyph
     best, slant = np.inf, 0.0

@@ -116,23 +116,26 @@ def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
     # 4-connected paper with a ring of paper around it: the outside is one piece,
     # the ring's, and every other is a hole (label 0 is ink)
     paper = cv2.copyMakeBorder((~mask).view(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4, ltype=cv2.CV_32S)
+    n, lab, stats, centres = cv2.connectedComponentsWithStats(paper, connectivity=4,
+                                                              ltype=cv2.CV_32S)
     if n <= 2:
         return [], mask  # nothing to fill (callers only read it)
     outside = int(lab[0, 0])
-    ids = np.delete(np.arange(1, n), outside - 1)
     lab = lab[1:-1, 1:-1]
     filled = lab != outside
-    areas = stats[:, cv2.CC_STAT_AREA]
-    biggest = int(areas[ids].max())
+    areas = stats[:, cv2.CC_STAT_AREA].tolist()
+    ids = [i for i in range(1, n) if i != outside]
+    biggest = max(areas[i] for i in ids)
     holes = []
-    for i in _raster_order(lab, stats, ids, shift=1):
-        area = int(areas[i])
+    for i in _raster_order(lab, stats, np.array(ids), shift=1) if len(ids) > 1 else ids:
+        area = areas[i]
         if area >= min_area * rows * cols and area >= HOLE_MIN_RELATIVE * biggest:
-            m = cv2.moments((lab == i).view(np.uint8), binaryImage=True)  # sums of cols, rows
+            # OpenCV's centre: the sums of the padded columns and rows over the area;
+            # the sums themselves are whole numbers, exact from it
+            sc, sr = (round(float(v) * area) - area for v in centres[i])
             top = int(stats[i, cv2.CC_STAT_TOP]) - 1
             holes.append(Hole(
-                row=(m["m01"] / area + 0.5) / rows, col=(m["m10"] / area + 0.5) / cols,
+                row=(sr / area + 0.5) / rows, col=(sc / area + 0.5) / cols,
                 area=float(area / (rows * cols)), top=top / rows,
                 bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows))
     holes.sort(key=lambda h: h.row)

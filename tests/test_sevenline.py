@@ -102,6 +102,15 @@ def test_a_one_kerned_onto_a_digits_side_is_split_off(text: str) -> None:
     assert topodigit.read(img).text == text
 
 
+@pytest.mark.parametrize("text", ["4158", "3152", "9152"])
+def test_a_one_kerned_onto_a_side_with_one_bar_is_split_off(text: str) -> None:
+    # the 5 after the 1 overlaps its bar by a column: its one left bar (f) makes
+    # the upper half twice as thick, the lower half is the 1's bar alone, in
+    # line with it; the glyph is wider than a digit
+    img = _line(text, join=text.index("1") + 1)
+    assert topodigit.read(img).text == text
+
+
 def test_a_kerned_one_is_found_where_the_uprighted_edge_wanders() -> None:
     # an italic line's bars, stood upright by whole-pixel row shifts, start a
     # pixel further in on some rows: the thick side is measured per row from

@@ -22,7 +22,7 @@ from topodigit import sevenseg, touching
 from topodigit.layout import Token
 from topodigit.results import UNREADABLE, Box, Verdict
 from topodigit.segment import Region
-from topodigit.sevenline import SEVEN_FIT, WIDE_CELLS
+from topodigit.sevenline import KERNED_BARS, SEVEN_FIT, WIDE_CELLS
 from topodigit.slant import row_shifts, shift_rows
 
 #: A wide misfit is split where one part is one cell wide, at either end, or
@@ -41,6 +41,12 @@ _DIGITS = {lit: ch for ch, sets in sevenseg.DIGIT_SEGMENTS.items() for lit in se
 #: at least this many bar strokes thick on at least this share of its rows.
 KERNED_THICK = 1.6
 KERNED_ROWS = 0.6
+#: ... or, on a glyph wider than a digit by KERNED_BARS bars, that thick on that
+#: share of one half's rows and at least KERNED_ONE strokes (the 1 alone) on the
+#: other's, both starting at one column within KERNED_ALIGN strokes (see
+#: :func:`_half_kerned`).
+KERNED_ONE = 0.7
+KERNED_ALIGN = 0.25
 
 
 def wide_misfits(tokens: list[Token], cell: float,
@@ -138,12 +144,16 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
     edge = round(sevenseg.VERTICAL_FROM * rows)  # the side bars' rows, as the zones'
     band = upright[edge:rows - edge, lo:hi]
     one_w = max(1, round(stroke))
+    wide = hi - lo >= cell + KERNED_BARS * stroke  # upright: wider than a digit
     for left in (True, False):
         side = band if left else band[:, ::-1]
-        if np.count_nonzero(_outer_runs(side, stroke) >= KERNED_THICK * stroke) < (
-                KERNED_ROWS * len(side)):
-            continue
-        cut = lo + one_w if left else hi - one_w
+        runs = _outer_runs(side, stroke)
+        width = one_w
+        if np.count_nonzero(runs >= KERNED_THICK * stroke) < KERNED_ROWS * len(side):
+            width = _half_kerned(side, runs, stroke) if wide else 0
+            if not width:
+                continue
+        cut = lo + width if left else hi - width
         parts = (mask & (ucol < cut), mask & (ucol >= cut))
         one, digit = parts if left else parts[::-1]
         if _digit_char(one, height, cell, slant) != "1":
@@ -151,6 +161,32 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
         if _digit_fit(digit, height, cell, slant) >= SPLIT_FIT:
             return parts
     return None
+
+
+def _half_kerned(side: np.ndarray, runs: np.ndarray, stroke: float) -> int:
+    """The width of a 1 kerned onto a side with a bar in one half only (a 5's
+    upper left, a 2's lower left), or 0: the outer stroke (``runs``, see
+    :func:`_outer_runs`) is KERNED_THICK strokes thick on KERNED_ROWS of that
+    half's rows and one stroke (the 1 alone) on as many of the other's, both
+    starting at one column (the 1's bar is straight, give or take KERNED_ALIGN
+    strokes). The width is the 1's alone, the median of the thin half's runs.
+
+    >>> side = np.zeros((8, 10), bool)
+    >>> side[:, 0:3] = True; side[:4, 2:6] = True  # the 1, and a bar on its upper half
+    >>> _half_kerned(side, _outer_runs(side, 3), 3.0)
+    3
+    """
+    half = len(side) // 2
+    starts = np.argmax(side, axis=1)
+    thick = runs >= KERNED_THICK * stroke
+    thin = (runs >= KERNED_ONE * stroke) & ~thick
+    for a, b in ((slice(0, half), slice(half, None)), (slice(half, None), slice(0, half))):
+        if (np.count_nonzero(thick[a]) >= KERNED_ROWS * len(thick[a])
+                and np.count_nonzero(thin[b]) >= KERNED_ROWS * len(thin[b])
+                and abs(float(np.median(starts[b][thin[b]]) - np.median(starts[a][thick[a]])))
+                <= max(1.0, KERNED_ALIGN * stroke)):
+            return max(1, round(float(np.median(runs[b][thin[b]]))))
+    return 0
 
 
 def _outer_runs(side: np.ndarray, reach: float) -> np.ndarray:

@@ -149,9 +149,7 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     belongs to it when its centre lies inside or on the hull. In coordinates
     doubled so the midpoints are whole numbers, the hull of the midpoints is the
     hull of the pixel centres grown by the diamond of the four midpoint offsets.
-    A row's span ends where the hull's edges cross the row: quotients of small
-    whole numbers, whose floors and ceilings float division gives exactly
-    (rounding cannot carry such a quotient across a whole number).
+    A row's span ends where the hull's edges cross the row (see :func:`_spans`).
 
     >>> import numpy as np
     >>> m = np.zeros((5, 5), bool); m[0, 0] = m[4, 4] = m[0, 4] = True
@@ -178,19 +176,37 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     ends[n:, 0] = cols - 1 - sub[:, ::-1].argmax(axis=1)
     ends[:n, 1] = ends[n:, 1] = r
     grown = (2 * cv2.convexHull(ends) + _DIAMOND).reshape(-1, 2)
-    v = cv2.convexHull(grown)[:, 0, :].astype(np.float64)  # OpenCV's order: clockwise on screen
-    d = np.concatenate((v[1:], v[:1])) - v
-    dx, dy, x0, y0 = d[:, 0], d[:, 1], v[:, 0], v[:, 1]
+    hull = np.asarray(cv2.convexHull(grown), np.int32)  # OpenCV's order: clockwise on screen
     top, bottom = int(r[0]), int(r[-1])
-    # pixel centre (2c, y) is inside edge k when dx*(y - y0) - dy*(2c - x0) >= 0: it
-    # bounds c from above when the edge goes down (dy > 0), from below when it goes up
-    y = 2.0 * np.arange(top, bottom + 1)
-    cross = ((x0 * dy)[:, None] + dx[:, None] * (y - y0[:, None])) / (2 * dy + (dy == 0))[:, None]
-    hi = np.floor(cross[dy > 0].min(axis=0))
-    lo = np.ceil(cross[dy < 0].max(axis=0))
+    lo, hi = _spans(hull.reshape(-1, 2).tolist(), 2 * top, 2 * bottom)
     c = np.arange(cols)
-    out[top:bottom + 1] = (c >= lo[:, None]) & (c <= hi[:, None])
+    out[top:bottom + 1] = (c >= np.array(lo)[:, None]) & (c <= np.array(hi)[:, None])
     return out
+
+
+def _spans(hull: list[list[int]], first: int, last: int) -> tuple[list[int], list[int]]:
+    """The first and last pixel column inside a convex polygon (doubled
+    coordinates, clockwise on screen) at each pixel row ``first // 2`` ...
+    ``last // 2`` (doubled: ``first`` ... ``last``, even, inside its height).
+
+    Pixel centre (2c, y) is inside edge (x0, y0) + t (dx, dy) when
+    dx (y - y0) - dy (2c - x0) >= 0: a down-going edge (dy > 0) bounds c from
+    above by floor((x0 dy + dx (y - y0)) / 2dy), an up-going one from below by
+    the ceiling. Of a convex polygon's bounds at a row, the edge that crosses
+    the row gives the tightest, so each row takes the two edges crossing it (at
+    a vertex either one: both give the vertex). Integer floor division is exact.
+    """
+    lo, hi = [0] * ((last - first) // 2 + 1), [0] * ((last - first) // 2 + 1)
+    x0, y0 = hull[-1]
+    for x1, y1 in hull:
+        dx, dy = x1 - x0, y1 - y0
+        if dy:
+            start = max(min(y0, y1), first)
+            bounds, sign = (hi, 1) if dy > 0 else (lo, -1)
+            for y in range(start + (start & 1), min(max(y0, y1), last) + 1, 2):
+                bounds[(y - first) // 2] = sign * ((x0 * dy + dx * (y - y0)) // (2 * dy * sign))
+        x0, y0 = x1, y1
+    return lo, hi
 
 
 def _side(angle: float) -> str:

@@ -196,15 +196,22 @@ def _spans(hull: list[list[int]], first: int, last: int) -> tuple[list[int], lis
     the row gives the tightest, so each row takes the two edges crossing it (at
     a vertex either one: both give the vertex). Integer floor division is exact.
     """
-    lo, hi = [0] * ((last - first) // 2 + 1), [0] * ((last - first) // 2 + 1)
+    size = (last - first) // 2 + 1
+    lo, hi = [0] * size, [0] * size
     x0, y0 = hull[-1]
     for x1, y1 in hull:
         dx, dy = x1 - x0, y1 - y0
-        if dy:
-            start = max(min(y0, y1), first)
-            bounds, sign = (hi, 1) if dy > 0 else (lo, -1)
-            for y in range(start + (start & 1), min(max(y0, y1), last) + 1, 2):
-                bounds[(y - first) // 2] = sign * ((x0 * dy + dx * (y - y0)) // (2 * dy * sign))
+        if dy:  # its rows from a (even, in range) to b; numerator base + dx * y
+            a, b = (y0, y1) if dy > 0 else (y1, y0)
+            a = a if a > first else first
+            a += a & 1
+            b = b if b < last else last
+            base = x0 * dy - dx * y0
+            at = slice((a - first) >> 1, ((b - first) >> 1) + 1)
+            if dy > 0:
+                hi[at] = [(base + dx * y) // (2 * dy) for y in range(a, b + 1, 2)]
+            else:
+                lo[at] = [-((base + dx * y) // (-2 * dy)) for y in range(a, b + 1, 2)]
         x0, y0 = x1, y1
     return lo, hi
 

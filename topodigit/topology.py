@@ -230,17 +230,18 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     solidity = float(np.count_nonzero(filled)) / max(hull_area, 1.0)
     _, lab, stats, centres = cv2.connectedComponentsWithStats(
         (hull > filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)  # hull, not filled
-    shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
-    shares[0] = 0.0
-    big = np.flatnonzero(shares >= BAY_MIN_AREA)
-    if not len(big):
+    per = max(hull_area, 1.0)
+    boxes = stats.tolist()  # each component's left, top, width, height, area
+    big = [i for i in range(1, len(boxes)) if boxes[i][cv2.CC_STAT_AREA] / per >= BAY_MIN_AREA]
+    if not big:
         return [], solidity
     # bay pixels with a 4-neighbour outside the hull (or the box): the mouths
     inner = cv2.erode(hull.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     mouths = lab * (inner == 0)
-    areas = stats[big, cv2.CC_STAT_AREA].tolist()
     # sorted by area at the end; equal areas stay in raster order (only then needed)
-    order = big.tolist() if len(set(areas)) == len(areas) else _raster_order(lab, stats, big)
+    unique = len({boxes[i][cv2.CC_STAT_AREA] for i in big}) == len(big)
+    order = big if unique else _raster_order(lab, stats, np.array(big))
+    means = centres.tolist()  # OpenCV's: the sums of the columns and rows over the area
     bays = []
     for i in order:
         # the mouth's pixel count and sums of columns, rows, their squares and products
@@ -248,7 +249,7 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
         count = m["m00"]
         if count == 0:
             continue
-        col, row = centres[i]  # OpenCV's: the sums of the columns and rows over the area
+        col, row = means[i]
         dr, dc = m["m01"] / count - row, m["m10"] / count - col
         if count >= 3:
             spread, nr, nc = _mouth_axis(int(m["m00"]), int(m["m01"]), int(m["m10"]),
@@ -258,12 +259,11 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
             if spread > 1e-6:
                 dr, dc = nr, nc
         angle = math.degrees(math.atan2(-dr, dc)) % 360.0
-        top = int(stats[i, cv2.CC_STAT_TOP])
+        _, top, _, height, area = boxes[i]
         bays.append(Bay(
-            side=_side(angle), area=float(shares[i]),
-            row=float((row + 0.5) / rows), col=float((col + 0.5) / cols),
-            top=top / rows, bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows,
-            angle=angle))
+            side=_side(angle), area=area / per,
+            row=(row + 0.5) / rows, col=(col + 0.5) / cols,
+            top=top / rows, bottom=(top + height) / rows, angle=angle))
     bays.sort(key=lambda b: -b.area)
     return bays, solidity
 

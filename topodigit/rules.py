@@ -87,9 +87,12 @@ def _in(angle: float, sector: tuple[float, float]) -> bool:
 
 def bay(t: Topology, sector: tuple[float, float], *, min_area: float = BAY_SIGNIFICANT
         ) -> Bay | None:
-    """Largest bay opening into ``sector`` (degrees), or None."""
-    found = [b for b in t.bays if _in(b.angle, sector) and b.area >= min_area]
-    return max(found, key=lambda b: b.area) if found else None
+    """Largest bay opening into ``sector`` (degrees), or None (of equal ones, the first)."""
+    best = None
+    for b in t.bays:
+        if b.area >= min_area and _in(b.angle, sector) and (best is None or b.area > best.area):
+            best = b
+    return best
 
 
 def _hole_row(t: Topology) -> float:

@@ -367,14 +367,15 @@ def segment(mask: np.ndarray, *, max_components: int = MAX_COMPONENTS,
         for i in range(len(ids)):
             groups.setdefault(_find(parent, i), []).append(i)
     regions: list[Region] = []
+    rects, labels_of = st[:, :cv2.CC_STAT_AREA].tolist(), ids.tolist()  # left, top, width, height
     for members in groups.values():
         box = None
         for i in members:
-            t, le = int(st[i, cv2.CC_STAT_TOP]), int(st[i, cv2.CC_STAT_LEFT])
-            b = Box(t, le, t + int(st[i, cv2.CC_STAT_HEIGHT]), le + int(st[i, cv2.CC_STAT_WIDTH]))
+            le, t, w, h = rects[i]
+            b = Box(t, le, t + h, le + w)
             box = b if box is None else box.union(b)
         assert box is not None
-        regions.append(Region(box, tuple(int(ids[i]) for i in members)))
+        regions.append(Region(box, tuple(labels_of[i] for i in members)))
     lines = tuple(tuple(split_touching([regions[i] for i in members], labels))
                   for members in _group_lines([r.box for r in regions]))
     return Segmentation(labels, lines, dropped, truncated, seven is not None)

@@ -116,10 +116,11 @@ def _holes(mask: np.ndarray, *, min_area: float = HOLE_MIN_AREA
     # 4-connected paper with a ring of paper around it: the outside is one piece,
     # the ring's, and every other is a hole (label 0 is ink)
     paper = cv2.copyMakeBorder((~mask).view(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
+    # most masks have no hole: the labels alone (without stats, half the cost) tell
+    if cv2.connectedComponents(paper, connectivity=4, ltype=cv2.CV_32S)[0] <= 2:
+        return [], mask  # nothing to fill (callers only read it)
     n, lab, stats, centres = cv2.connectedComponentsWithStats(paper, connectivity=4,
                                                               ltype=cv2.CV_32S)
-    if n <= 2:
-        return [], mask  # nothing to fill (callers only read it)
     outside = int(lab[0, 0])
     lab = lab[1:-1, 1:-1]
     filled = lab != outside
@@ -149,9 +150,7 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     belongs to it when its centre lies inside or on the hull. In coordinates
     doubled so the midpoints are whole numbers, the hull of the midpoints is the
     hull of the pixel centres grown by the diamond of the four midpoint offsets.
-    A row's span ends where the hull's edges cross the row: quotients of small
-    whole numbers, whose floors and ceilings float division gives exactly
-    (rounding cannot carry such a quotient across a whole number).
+    A row's span ends where the hull's edges cross the row (see :func:`_spans`).
 
     >>> import numpy as np
     >>> m = np.zeros((5, 5), bool); m[0, 0] = m[4, 4] = m[0, 4] = True
@@ -178,19 +177,44 @@ def convex_hull(mask: np.ndarray) -> np.ndarray:
     ends[n:, 0] = cols - 1 - sub[:, ::-1].argmax(axis=1)
     ends[:n, 1] = ends[n:, 1] = r
     grown = (2 * cv2.convexHull(ends) + _DIAMOND).reshape(-1, 2)
-    v = cv2.convexHull(grown)[:, 0, :].astype(np.float64)  # OpenCV's order: clockwise on screen
-    d = np.concatenate((v[1:], v[:1])) - v
-    dx, dy, x0, y0 = d[:, 0], d[:, 1], v[:, 0], v[:, 1]
+    hull = np.asarray(cv2.convexHull(grown), np.int32)  # OpenCV's order: clockwise on screen
     top, bottom = int(r[0]), int(r[-1])
-    # pixel centre (2c, y) is inside edge k when dx*(y - y0) - dy*(2c - x0) >= 0: it
-    # bounds c from above when the edge goes down (dy > 0), from below when it goes up
-    y = 2.0 * np.arange(top, bottom + 1)
-    cross = ((x0 * dy)[:, None] + dx[:, None] * (y - y0[:, None])) / (2 * dy + (dy == 0))[:, None]
-    hi = np.floor(cross[dy > 0].min(axis=0))
-    lo = np.ceil(cross[dy < 0].max(axis=0))
+    lo, hi = _spans(hull.reshape(-1, 2).tolist(), 2 * top, 2 * bottom)
     c = np.arange(cols)
-    out[top:bottom + 1] = (c >= lo[:, None]) & (c <= hi[:, None])
+    out[top:bottom + 1] = (c >= np.array(lo)[:, None]) & (c <= np.array(hi)[:, None])
     return out
+
+
+def _spans(hull: list[list[int]], first: int, last: int) -> tuple[list[int], list[int]]:
+    """The first and last pixel column inside a convex polygon (doubled
+    coordinates, clockwise on screen) at each pixel row ``first // 2`` ...
+    ``last // 2`` (doubled: ``first`` ... ``last``, even, inside its height).
+
+    Pixel centre (2c, y) is inside edge (x0, y0) + t (dx, dy) when
+    dx (y - y0) - dy (2c - x0) >= 0: a down-going edge (dy > 0) bounds c from
+    above by floor((x0 dy + dx (y - y0)) / 2dy), an up-going one from below by
+    the ceiling. Of a convex polygon's bounds at a row, the edge that crosses
+    the row gives the tightest, so each row takes the two edges crossing it (at
+    a vertex either one: both give the vertex). Integer floor division is exact.
+    """
+    size = (last - first) // 2 + 1
+    lo, hi = [0] * size, [0] * size
+    x0, y0 = hull[-1]
+    for x1, y1 in hull:
+        dx, dy = x1 - x0, y1 - y0
+        if dy:  # its rows from a (even, in range) to b; numerator base + dx * y
+            a, b = (y0, y1) if dy > 0 else (y1, y0)
+            a = a if a > first else first
+            a += a & 1
+            b = b if b < last else last
+            base = x0 * dy - dx * y0
+            at = slice((a - first) >> 1, ((b - first) >> 1) + 1)
+            if dy > 0:
+                hi[at] = [(base + dx * y) // (2 * dy) for y in range(a, b + 1, 2)]
+            else:
+                lo[at] = [-((base + dx * y) // (-2 * dy)) for y in range(a, b + 1, 2)]
+        x0, y0 = x1, y1
+    return lo, hi
 
 
 def _side(angle: float) -> str:
@@ -207,17 +231,18 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
     solidity = float(np.count_nonzero(filled)) / max(hull_area, 1.0)
     _, lab, stats, centres = cv2.connectedComponentsWithStats(
         (hull > filled).view(np.uint8), connectivity=4, ltype=cv2.CV_32S)  # hull, not filled
-    shares = stats[:, cv2.CC_STAT_AREA] / max(hull_area, 1.0)
-    shares[0] = 0.0
-    big = np.flatnonzero(shares >= BAY_MIN_AREA)
-    if not len(big):
+    per = max(hull_area, 1.0)
+    boxes = stats.tolist()  # each component's left, top, width, height, area
+    big = [i for i in range(1, len(boxes)) if boxes[i][cv2.CC_STAT_AREA] / per >= BAY_MIN_AREA]
+    if not big:
         return [], solidity
     # bay pixels with a 4-neighbour outside the hull (or the box): the mouths
     inner = cv2.erode(hull.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
     mouths = lab * (inner == 0)
-    areas = stats[big, cv2.CC_STAT_AREA].tolist()
     # sorted by area at the end; equal areas stay in raster order (only then needed)
-    order = big.tolist() if len(set(areas)) == len(areas) else _raster_order(lab, stats, big)
+    unique = len({boxes[i][cv2.CC_STAT_AREA] for i in big}) == len(big)
+    order = big if unique else _raster_order(lab, stats, np.array(big))
+    means = centres.tolist()  # OpenCV's: the sums of the columns and rows over the area
     bays = []
     for i in order:
         # the mouth's pixel count and sums of columns, rows, their squares and products
@@ -225,7 +250,7 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
         count = m["m00"]
         if count == 0:
             continue
-        col, row = centres[i]  # OpenCV's: the sums of the columns and rows over the area
+        col, row = means[i]
         dr, dc = m["m01"] / count - row, m["m10"] / count - col
         if count >= 3:
             spread, nr, nc = _mouth_axis(int(m["m00"]), int(m["m01"]), int(m["m10"]),
@@ -235,12 +260,11 @@ def _bays(filled: np.ndarray) -> tuple[list[Bay], float]:
             if spread > 1e-6:
                 dr, dc = nr, nc
         angle = math.degrees(math.atan2(-dr, dc)) % 360.0
-        top = int(stats[i, cv2.CC_STAT_TOP])
+        _, top, _, height, area = boxes[i]
         bays.append(Bay(
-            side=_side(angle), area=float(shares[i]),
-            row=float((row + 0.5) / rows), col=float((col + 0.5) / cols),
-            top=top / rows, bottom=(top + int(stats[i, cv2.CC_STAT_HEIGHT])) / rows,
-            angle=angle))
+            side=_side(angle), area=area / per,
+            row=(row + 0.5) / rows, col=(col + 0.5) / cols,
+            top=top / rows, bottom=(top + height) / rows, angle=angle))
     bays.sort(key=lambda b: -b.area)
     return bays, solidity
 

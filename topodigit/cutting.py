@@ -17,7 +17,7 @@ from topodigit import cuts, knn, touching
 from topodigit.binarize import Binarized
 from topodigit.layout import MIDDLE_BAND, is_plus, minus_bar
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
-from topodigit.results import Box, Verdict
+from topodigit.results import UNREADABLE, Box, Verdict
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
 from topodigit.slant import estimate_slant, row_shifts, shift_rows
 
@@ -36,6 +36,12 @@ ITALIC_CUT = 0.05
 #: A cut piece the rules and the templates read as different digits has at most
 #: this confidence, under the fallback's AMBIGUOUS, so the page decides it.
 DISPUTED = 0.5
+#: A cut piece the rules read as nothing or under this confidence is read again
+#: without a blot's end that runs on across it (see :func:`_read_touching`) ...
+ACROSS_UNSURE = 0.75
+#: ... and read so when the rules then reach this confidence and the templates
+#: read it as that digit or as none.
+ACROSS_SURE = 0.9
 #: A piece cut from touching glyphs drops its components smaller than this share
 #: of its largest (slivers of the neighbour the cut went through).
 SLIVER_SHARE = 0.15
@@ -162,16 +168,17 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     cleaned: dict[tuple[int, int], tuple[tuple[Box, np.ndarray, np.ndarray], Verdict]] = {}
     rows = np.arange(own.shape[0])[:, None]
 
-    def stub_of(span: tuple[int, int]) -> np.ndarray | None:
+    def stub_of(span: tuple[int, int], *, across: bool = False) -> np.ndarray | None:
         """The blot ends a span's cuts leave on it (as ``own``), None when there
-        are none or they run on across more than STUB_REACH of it."""
+        are none or (unless ``across``) they run on across more than STUB_REACH of it."""
         stub = np.zeros_like(upright)
         if span[0] > 0:
             stub |= touching.blot_stub(upright, span[0], height=height, right=True)
         if span[1] < upright.shape[1]:
             stub |= touching.blot_stub(upright, span[1], height=height, right=False)
         reach = np.count_nonzero(stub.any(axis=0))
-        return stub[rows, ucol] if 0 < reach <= touching.STUB_REACH * (span[1] - span[0]) else None
+        limit = upright.shape[1] if across else touching.STUB_REACH * (span[1] - span[0])
+        return stub[rows, ucol] if 0 < reach <= limit else None
 
     def score(spans: list[tuple[int, int]]) -> list[float]:
         new = [span for span in dict.fromkeys(spans) if span not in scores]
@@ -234,6 +241,19 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
             if vote != m.verdict.char or better.confidence >= scores[span]:
                 got, vote = trimmed, better.char
                 m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
+        elif not m.verdict.readable or m.verdict.confidence < ACROSS_UNSURE:
+            # a blot's end run on across the piece, as a glyph's own bar would, is
+            # dropped when the piece reads as nothing sure with it, and without it
+            # reads surely as a digit the templates do not read otherwise
+            across = stub_of(span, across=True)
+            bare = None if across is None else cut(*span, drop=across)
+            if bare is not None and glyph_masks(bare[1], sharp, faint,
+                                                norm_height=norm_height)[0].any():
+                alt = classify_crop(bare[1], sharp, faint, norm_height=norm_height)
+                seen = _votes([alt.mask], model)[0]
+                if alt.verdict.confidence >= ACROSS_SURE and seen.char in (alt.verdict.char,
+                                                                           UNREADABLE):
+                    got, vote, m = bare, alt.verdict.char, alt  # no dispute
         if vote is not None and vote != m.verdict.char:  # a cut piece, read two ways
             m = m._replace(verdict=replace(
                 m.verdict, confidence=min(m.verdict.confidence, DISPUTED),

@@ -54,6 +54,10 @@ PITCH_CUTOFF = 1.8
 #: A piece scoring less than this costs more than it brings: pieces that read
 #: as nothing are not free filler between pieces that read well.
 WORTH = 0.02
+#: Skipped bridges (see :func:`best_spans`) next to one another drop at most this
+#: share of the digit height of ink in all, but for bars in the middle band (a
+#: blot); a thin-stroked glyph's thin columns are no bridge all the way.
+SKIP_REACH = 0.45
 #: Each piece costs this share of a pitch's width at full plausibility: of two
 #: cuttings that read about as well, the one with fewer glyphs wins (an ink blot
 #: between two digits is no third glyph).
@@ -225,7 +229,8 @@ def best_spans(own: np.ndarray, *, height: float, score: Scorer,
     cands = candidates(prof, height=height, extra=extra)
     reach = max(1, round(BRIDGE_REACH * height))
     bridges = {b for b in (cuts.bridge(prof, c, reach=reach) for c in cands) if b[1] - b[0] > 1}
-    bridges |= set(bar_runs(own, height=height))
+    bars = set(bar_runs(own, height=height))
+    bridges |= bars
     base = {0, width, *cands, *(c for b in bridges for c in b)}
     if pitch is not None:
         counts = [(pitch, max(1, round(width / pitch)))]
@@ -242,18 +247,20 @@ def best_spans(own: np.ndarray, *, height: float, score: Scorer,
             for k in range(1, n):
                 at = round(k * width / n)
                 cols.update(range(max(1, at - reach), min(width, at + reach + 1), step))
-        total, pieces = _cut(sorted(cols), bridges, height, p, score)
+        total, pieces = _cut(sorted(cols), bridges, bars, height, p, score)
         if total > best_total:
             best_total, best_pieces = total, pieces
     return best_pieces
 
 
-def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: float,
-         score: Scorer) -> tuple[float, list[tuple[int, int]]]:
+def _cut(cols: list[int], bridges: set[tuple[int, int]], bars: set[tuple[int, int]],
+         height: float, pitch: float, score: Scorer) -> tuple[float, list[tuple[int, int]]]:
     """Best path through the cut columns for one pitch: (total, pieces).
 
     A step from one cut to a later one is either a piece, scored, or the skip
-    of a thin bridge (a blot between glyphs), which scores nothing.
+    of a thin bridge (a blot between glyphs), which scores nothing. Skips next to
+    one another reach at most SKIP_REACH from where they began, unless the step
+    is a bar (``bars``, see :func:`bar_runs`: a blot's bar is as long as it is).
     """
     smallest, largest = MIN_PIECE * height, MAX_PIECE * height
     last = len(cols) - 1
@@ -272,19 +279,25 @@ def _cut(cols: list[int], bridges: set[tuple[int, int]], height: float, pitch: f
     best = np.full(len(cols), -np.inf)
     back: list[tuple[int, bool]] = [(-1, False)] * len(cols)
     best[0] = 0.0
+    # where the run of skipped bridges that reaches each cut began (the cut itself
+    # when the step there was a piece): skips chain over at most SKIP_REACH
+    began = list(cols)
+    reach = SKIP_REACH * height
     for j in range(1, len(cols)):
         for i in range(j - 1, -1, -1):
             if cols[j] - cols[i] > largest:
                 break
             if best[i] == -np.inf:
                 continue
-            if (cols[i], cols[j]) in bridges and best[i] > best[j]:
-                best[j], back[j] = best[i], (i, False)
+            span = (cols[i], cols[j])
+            if (span in bridges and best[i] > best[j]
+                    and (span in bars or cols[j] - began[i] <= reach)):
+                best[j], back[j], began[j] = best[i], (i, False), began[i]
             if (i, j) not in steps or plausible[i, j] < 0:
                 continue  # too narrow, too far from the pitch, or no glyph at all
             gain = (plausible[i, j] - WORTH) * steps[i, j] - PIECE_COST * pitch
             if best[i] + gain > best[j]:
-                best[j], back[j] = best[i] + gain, (i, True)
+                best[j], back[j], began[j] = best[i] + gain, (i, True), cols[j]
     if back[last][0] < 0:
         return -np.inf, [(0, cols[last])]
     pieces, j = [], last

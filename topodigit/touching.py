@@ -289,9 +289,9 @@ def _cut(cols: list[int], bridges: set[tuple[int, int]], bars: set[tuple[int, in
                 break
             if best[i] == -np.inf:
                 continue
-            span = (cols[i], cols[j])
-            if (span in bridges and best[i] > best[j]
-                    and (span in bars or cols[j] - began[i] <= reach)):
+            skip = (cols[i], cols[j])
+            if (skip in bridges and best[i] > best[j]
+                    and (skip in bars or cols[j] - began[i] <= reach)):
                 best[j], back[j], began[j] = best[i], (i, False), began[i]
             if (i, j) not in steps or plausible[i, j] < 0:
                 continue  # too narrow, too far from the pitch, or no glyph at all

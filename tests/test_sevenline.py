@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import topodigit
-from topodigit import sevenline, sevenseg, sevensplit
+from topodigit import sevenseg, sevensplit
 
 from .test_sevenseg import H, W, draw
 
@@ -132,20 +132,3 @@ def test_a_short_line_with_a_one_kerned_into_a_digit_is_still_seven_segment(
     # WIDE_CELLS, and under ten digits no misfit is allowed: it is excused
     img = _line(text, join=join, gap=0)
     assert topodigit.read(img).text == text
-
-
-def test_the_upright_precheck_does_not_test_bare_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a bare bar fits a display's bars and a print stem alike (an italic 1 at
-    # 18 px may misfit upright): like the slant search, the precheck that turns
-    # print lines away before it leaves 1s (and cut pieces) out
-    tested: list[int] = []
-    fit = sevenseg.shape_fit
-
-    def spy(mask: np.ndarray, **kw: float) -> tuple[float, float]:
-        if "slant" not in kw:  # the upright precheck's calls
-            tested.append(mask.shape[1])
-        return fit(mask, **kw)
-
-    monkeypatch.setattr(sevenline.sevenseg, "shape_fit", spy)
-    assert topodigit.read(_line("2011608", gap=0)).text == "2011608"
-    assert tested and min(tested) > sevenseg.ONE_MAX_WIDTH * W

@@ -101,23 +101,17 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     masks = [t.mask for t in tokens if t.char is None]
     cell = cell_width([r.box for r in digits], height)
     wide = [cell is not None and r.box.width >= WIDE_CELLS * cell for r in digits]
-    # nor are pieces cut apart and bare 1s tested upright (see below), unless too
-    # few digits would be left
-    untested = [w or r in cut_apart or _bare_one(r, cell) for r, w in zip(digits, wide,
-                                                                          strict=True)]
-    if len(untested) - sum(untested) < SEVEN_MIN_DIGITS:
-        untested = wide
     full: float | None = None  # the digit height of full cells, when first needed
     if not seven:  # cheap tests before the slant search: the digits taken upright
         unclear, levels = _mostly_unclear(masks, height, cell)
         if unclear:
             return None
         upright_misfits = max(1, len(digits) // 10)
-        first = untested.index(False) if False in untested else -1  # the first digit tested
+        first = wide.index(False) if False in wide else -1  # the first digit tested
         # the outcome does not depend on the order the digits are tested in (see
         # _test_order), only how soon a print line is turned away
-        order = _test_order(untested, levels)
-        trailing = len(untested) - 1 - max(order) if order else 0  # untested after the last
+        order = _test_order(wide, levels)
+        trailing = len(wide) - 1 - max(order) if order else 0  # wide digits after the last
         crisp = []
         for n, k in enumerate(order):
             m = masks[k]
@@ -154,18 +148,14 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     # fits the bars of a display and a print stem alike, and tells nothing
     joined = (min(WIDE_CELLS * cell, cell + KERNED_BARS * stroke_width(masks))
               if cell is not None else np.inf)
-    cut = [r in cut_apart or r.box.width >= joined or _bare_one(r, cell) for r in digits]
+    cut = [r in cut_apart or r.box.width >= joined
+           or (cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell) for r in digits]
     if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
         cut = [False] * len(cut)
     for s in slants:
         if _fits(without_points(masks, height=full, slant=s), full, cell, s, cut):
             return s
     return None
-
-
-def _bare_one(region: Region, cell: float | None) -> bool:
-    """Whether a digit is narrow enough for a seven-segment 1 (a bare bar)."""
-    return cell is not None and region.box.width < sevenseg.ONE_MAX_WIDTH * cell
 
 
 def _mostly_unclear(masks: list[np.ndarray], height: float, cell: float | None

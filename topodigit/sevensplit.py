@@ -177,6 +177,8 @@ def _half_kerned(side: np.ndarray, runs: np.ndarray, stroke: float) -> int:
     3
     """
     half = len(side) // 2
+    if half < 2:  # too few rows to tell the halves apart
+        return 0
     starts = np.argmax(side, axis=1)
     thick = runs >= KERNED_THICK * stroke
     thin = (runs >= KERNED_ONE * stroke) & ~thick

@@ -247,12 +247,12 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
             # reads surely as a digit the templates do not read otherwise
             across = stub_of(span, across=True)
             bare = None if across is None else cut(*span, drop=across)
-            if bare is not None and glyph_masks(bare[1], sharp, faint,
-                                                norm_height=norm_height)[0].any():
+            if bare is not None:
                 alt = classify_crop(bare[1], sharp, faint, norm_height=norm_height)
-                seen = _votes([alt.mask], model)[0]
-                if alt.verdict.confidence >= ACROSS_SURE and seen.char in (alt.verdict.char,
-                                                                           UNREADABLE):
+                # the templates are asked only about an inked piece the rules read surely
+                if (alt.mask.any() and alt.verdict.confidence >= ACROSS_SURE
+                        and _votes([alt.mask], model)[0].char in (alt.verdict.char,
+                                                                  UNREADABLE)):
                     got, vote, m = bare, alt.verdict.char, alt  # no dispute
         if vote is not None and vote != m.verdict.char:  # a cut piece, read two ways
             m = m._replace(verdict=replace(

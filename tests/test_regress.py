@@ -25,4 +25,7 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # seed16 dseg7 bold 96: a 1 kerned onto a 5's one left bar (sevensplit).
     # seed16 freemono italic 48: a thin-stroked 2 blotted to a 5, whose thin
     # columns the cutting skipped as bridges one after another (touching.SKIP_REACH)
+    # seed18 dseg7 regular 96 (a 5 kerned onto a 4) and seed19 dseg7 bold 32 (a 6
+    # onto a 3): the pieces meet on one bar, one stroke thick, that only one of
+    # them owns (sevensplit.shared_bars)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ from topodigit.scale import scale_down, unscale_box
 from topodigit.segment import MAX_COMPONENTS, Components, Region, components, region_mask, segment
 from topodigit.sevenline import SEVEN_FIT, cell_width, cut_apart_digits, decode_digits, line_slant
 from topodigit.sevenseg import SegmentReading
-from topodigit.sevensplit import kerned_one, split_wide, wide_misfits, without_side_bar
+from topodigit.sevensplit import kerned_one, shared_bars, split_wide, wide_misfits, without_side_bar
 
 FONT_CHOICES = ("auto", "print", "seven-segment")
 #: Glyphs are thresholded this far from paper to solid ink after resampling;
@@ -185,7 +185,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
         cut_apart = cut_apart_digits(tokens, cut)
         slant = line_slant(tokens, lay.height, bw.mask, font=cfg.font, seven=seven,
                            cut_apart=cut_apart)
-        decoded = None
+        decoded, shared = None, {}
         if slant is not None:  # space it by cells, split touching decimal points off
             lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
             tokens = list(lay.tokens)
@@ -198,6 +198,9 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
                 tokens = list(lay.tokens)
                 decoded = decode_digits(tokens, lay.height, slant)
             cut_apart = cut_apart_digits(tokens, cut)
+            if cut_apart:  # kerned pieces meeting on one bar: whose is it?
+                strokes = stroke_width([t.mask for t in tokens if t.char is None])
+                shared = shared_bars(tokens, decoded, cut_apart, slant=slant, stroke=strokes)
         glyphs: list[_Read] = []
         for token in tokens:
             region = token.region
@@ -209,7 +212,8 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
                                         or region not in cut_apart):
                 topo, verdict, ink = None, decoded[region].verdict, token.mask
                 if region in cut_apart:  # kerned: the piece may hold its neighbour's bar
-                    verdict = without_side_bar(decoded[region]) or verdict
+                    verdict = (shared.get(region) or without_side_bar(decoded[region])
+                               or verdict)
             else:
                 measured = cut.get(region.box)
                 if measured is None:

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -47,6 +48,16 @@ KERNED_ROWS = 0.6
 #: :func:`_half_kerned`).
 KERNED_ONE = 0.7
 KERNED_ALIGN = 0.25
+#: Two digits kerned together may meet on a side bar both light, in one column:
+#: both of theirs, it is two bars thick less the column or two they overlap; one
+#: bar thick, it is one digit's (a 5 before an 8 holds the 8's upper left bar as
+#: its upper right one, and reads 9). Under this many strokes it is one bar
+#: (see :func:`shared_bars`), on lines whose bars are at least SHARED_STROKE px
+#: thick (a 2-px bar overlapped by 2 columns is no thicker).
+SHARED_THICK = 1.25
+SHARED_STROKE = 3.0
+#: The two side bars a digit's right column and the next one's left column share.
+_SIDES = (("b", "f"), ("c", "e"))
 
 
 def wide_misfits(tokens: list[Token], cell: float,
@@ -163,6 +174,104 @@ def kerned_one(mask: np.ndarray, *, height: float, cell: float, slant: float, st
     return None
 
 
+def shared_bars(tokens: list[Token], decoded: Mapping[Region, sevenseg.SegmentReading],
+                cut_apart: set[Region], *, slant: float, stroke: float) -> dict[Region, Verdict]:
+    """Cut pieces read again where two meet on a side bar that is one digit's.
+
+    Of two neighbouring digits cut apart (``cut_apart``) whose boxes touch, the
+    left one's b or c and the right one's f or e may be one bar, cut through:
+    its ink runs across the cut on KERNED_ROWS of the bar's rows. Thinner than
+    SHARED_THICK strokes, it is one digit's bar, not both; when exactly one
+    choice of owner for each such bar leaves both pieces lit as digits, they
+    read so. Pieces with no such bar, or where several choices read, are left
+    out of the result.
+
+    >>> ink = np.zeros((40, 40), bool)  # a 5, and an 8 kerned onto it by its left bars
+    >>> ink[0:4, 0:24] = ink[18:22, 0:24] = ink[36:40, 0:24] = True  # a g d of the 5
+    >>> ink[4:18, 0:4] = ink[22:36, 20:24] = True  # f and c of the 5
+    >>> ink[0:4, 20:40] = ink[18:22, 20:40] = ink[36:40, 20:40] = True  # a g d of the 8
+    >>> ink[4:36, 20:24] = ink[4:36, 36:40] = True  # its b c, and its e f on the 5's c
+    >>> ink[22:36, 18:20] = True  # the two columns more of the 5's c: two bars overlapped
+    >>> left, right = Region(Box(0, 0, 40, 22), (1,)), Region(Box(0, 22, 40, 40), (2,))
+    >>> tokens = [Token(left, mask=ink[:, :22]), Token(right, mask=ink[:, 22:])]
+    >>> read = {r: sevenseg.decode(t.mask, height=40, cell_width=20) for r, t in
+    ...         zip((left, right), tokens)}
+    >>> read[left].verdict.char, read[right].verdict.char
+    ('9', '8')
+    >>> [(r.box.left, v.char) for r, v in shared_bars(tokens, read, {left, right},
+    ...                                               slant=0.0, stroke=4.0).items()]
+    [(0, '5')]
+    """
+    out: dict[Region, Verdict] = {}
+    if stroke < SHARED_STROKE:
+        return out
+    for a, b in itertools.pairwise(tokens):
+        ra, rb = a.region, b.region
+        if (a.char is not None or b.char is not None or not {ra, rb} <= cut_apart
+                or ra not in decoded or rb not in decoded or rb.box.left > ra.box.right):
+            continue
+        lit = (decoded[ra].lit, decoded[rb].lit)
+        bars = _thin_shared(a, b, lit, slant, stroke)
+        reads = set()
+        for mine in itertools.product((True, False), repeat=len(bars)) if bars else ():
+            left, right = lit  # each bar the left piece's (mine) or the right one's
+            for (bar, mate), keep in zip(bars, mine, strict=True):
+                left, right = (left, right.replace(mate, "")) if keep else (
+                    left.replace(bar, ""), right)
+            chars = (_DIGITS.get(left), _DIGITS.get(right))
+            if chars[0] is not None and chars[1] is not None:
+                reads.add((chars[0], chars[1]))
+        if len(reads) != 1:
+            continue
+        for region, char in zip((ra, rb), next(iter(reads)), strict=True):
+            if char != decoded[region].verdict.char:
+                out[region] = Verdict(char, SIDE_BAR_CONFIDENCE, "segments", "seven-segment",
+                                      f"segments {' '.join(decoded[region].lit)} lit, one "
+                                      f"bar shared with a neighbour (cut piece) → {char}",
+                                      (char,))
+    return out
+
+
+def _thin_shared(a: Token, b: Token, lit: tuple[str, str], slant: float, stroke: float
+                 ) -> list[tuple[str, str]]:
+    """The side bars (left piece's, right piece's: b and f, c and e) lit in both
+    of two touching pieces whose ink runs across their meeting on KERNED_ROWS
+    of the bar's rows (upright, by ``slant``), thinner than SHARED_THICK strokes."""
+    ba, bb = a.region.box, b.region.box
+    top, left = min(ba.top, bb.top), ba.left
+    rows, cols = max(ba.bottom, bb.bottom) - top, max(ba.right, bb.right) - left
+    shift = row_shifts(rows, slant)
+    pieces = []
+    for t, box in ((a, ba), (b, bb)):
+        m = np.zeros((rows, cols), bool)
+        m[box.top - top:box.bottom - top, box.left - left:box.right - left] = t.mask
+        pieces.append(shift_rows(m, shift))
+    one, two = pieces
+    ink = one | two
+    zone = (round(sevenseg.VERTICAL_FROM * rows), round(sevenseg.VERTICAL_TO * rows))
+    out = []
+    for (bar, mate), (r0, r1) in zip(_SIDES, (zone, (rows - zone[1], rows - zone[0])),
+                                     strict=True):
+        if bar not in lit[0] or mate not in lit[1]:
+            continue
+        widths = []
+        for r in range(r0, r1):
+            ends, starts = np.flatnonzero(one[r]), np.flatnonzero(two[r])
+            if not len(ends) or not len(starts):
+                continue
+            lo = hi = int(starts[0])  # the run of ink holding the right piece's first
+            while lo > 0 and ink[r, lo - 1]:
+                lo -= 1
+            while hi + 1 < ink.shape[1] and ink[r, hi + 1]:
+                hi += 1
+            if lo <= ends[-1]:  # ... and the left piece's last: one bar, cut through
+                widths.append(hi - lo + 1)
+        if (len(widths) >= KERNED_ROWS * (r1 - r0)
+                and float(np.median(widths)) < SHARED_THICK * stroke):
+            out.append((bar, mate))
+    return out
+
+
 def _half_kerned(side: np.ndarray, runs: np.ndarray, stroke: float) -> int:
     """The width of a 1 kerned onto a side with a bar in one half only (a 5's
     upper left, a 2's lower left), or 0: the outer stroke (``runs``, see
@@ -267,5 +376,6 @@ def without_side_bar(reading: sevenseg.SegmentReading) -> Verdict | None:
                    f"a neighbour's (cut piece) → {char}", (char,))
 
 
-__all__ = ["KERNED_ROWS", "KERNED_THICK", "SPLIT_FIT", "SPLIT_SLACK", "kerned_one", "split_wide",
-           "wide_misfits", "without_side_bar"]
+__all__ = ["KERNED_ROWS", "KERNED_THICK", "SHARED_STROKE", "SHARED_THICK", "SPLIT_FIT",
+           "SPLIT_SLACK", "kerned_one", "shared_bars", "split_wide", "wide_misfits",
+           "without_side_bar"]

@@ -28,4 +28,7 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # seed18 dseg7 regular 96 (a 5 kerned onto a 4) and seed19 dseg7 bold 32 (a 6
     # onto a 3): the pieces meet on one bar, one stroke thick, that only one of
     # them owns (sevensplit.shared_bars)
+    # seed20 freemono 96 (a blot across a 7's open middle to its stem) and seed16
+    # liberation mono italic 24 (a blot's end in a 3's bay): the pieces are scored
+    # without the blot's end too (cutting.ACROSS_NOT)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -42,6 +42,10 @@ ACROSS_UNSURE = 0.75
 #: ... and read so when the rules then reach this confidence and the templates
 #: read it as that digit or as none.
 ACROSS_SURE = 0.9
+#: A piece is scored without a blot's end across it too (a 7's open middle, a
+#: 3's bay), unless the templates then read it as one of these: a bare stroke is
+#: what most glyphs leave with a bar taken off (a 4's stem without its crossbar).
+ACROSS_NOT = ("1", UNREADABLE)
 #: A piece cut from touching glyphs drops its components smaller than this share
 #: of its largest (slivers of the neighbour the cut went through).
 SLIVER_SHARE = 0.15
@@ -182,21 +186,27 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
     def score(spans: list[tuple[int, int]]) -> list[float]:
         new = [span for span in dict.fromkeys(spans) if span not in scores]
-        glyphs: list[tuple[tuple[int, int], np.ndarray, tuple[Box, np.ndarray, np.ndarray]]] = []
+        glyphs: list[tuple[tuple[int, int], np.ndarray, tuple[Box, np.ndarray, np.ndarray],
+                         bool]] = []
         for span in new:
             got = crop(*span)
             scores[span] = -1.0  # no glyph, or punctuation-sized: not a piece
             if got is None or got[0].height < TALL_SHARE * height:
                 continue
             stub = stub_of(span)  # the piece is scored with and without a blot's ends
-            for each in (got, None if stub is None else cut(*span, drop=stub)):
+            across = None if stub is not None else stub_of(span, across=True)
+            bare = (None if stub is None and across is None
+                    else cut(*span, drop=across if stub is None else stub))
+            for each in (got, bare):
                 if each is not None:
                     mask = glyph_masks(each[1], sharp, faint, norm_height=norm_height)[0]
                     if mask.any():
-                        glyphs.append((span, mask, each))
+                        glyphs.append((span, mask, each, across is not None))
         if glyphs:
-            for (span, _, each), vote in zip(glyphs, _votes([m for _, m, _ in glyphs], model),
-                                             strict=True):
+            for (span, _, each, far), vote in zip(
+                    glyphs, _votes([g[1] for g in glyphs], model), strict=True):
+                if far and each is not crops[span] and vote.char in ACROSS_NOT:
+                    continue  # a blot's end across the piece, scored off, left no digit
                 if each is not crops[span]:
                     cleaned[span] = (each, vote)
                 if vote.confidence > scores[span]:

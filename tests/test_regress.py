@@ -31,4 +31,6 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # seed20 freemono 96 (a blot across a 7's open middle to its stem) and seed16
     # liberation mono italic 24 (a blot's end in a 3's bay): the pieces are scored
     # without the blot's end too (cutting.ACROSS_NOT)
+    # seed22 rotate dseg7 bold 18: the deskewed copy keeps the 2-px point dark
+    # enough to be ink (cubic, not linear, interpolation in deskew.rotate)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

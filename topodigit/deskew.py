@@ -105,9 +105,13 @@ def rotation(shape: tuple[int, int], angle: float) -> tuple[np.ndarray, tuple[in
 
 
 def rotate(gray: np.ndarray, angle: float, *, fill: int) -> tuple[np.ndarray, np.ndarray]:
-    """Undo a skew of ``angle`` degrees; return the image and the affine matrix used."""
+    """Undo a skew of ``angle`` degrees; return the image and the affine matrix used.
+
+    Cubic interpolation keeps a point or stroke 2 px wide about as dark as it
+    was; linear interpolation averages it with the paper, under the ink threshold.
+    """
     m, (out_h, out_w) = rotation(gray.shape[:2], angle)
-    out = cv2.warpAffine(gray, m, (out_w, out_h), flags=cv2.INTER_LINEAR,
+    out = cv2.warpAffine(gray, m, (out_w, out_h), flags=cv2.INTER_CUBIC,
                          borderMode=cv2.BORDER_CONSTANT, borderValue=int(fill))
     return out, m
 

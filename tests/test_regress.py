@@ -33,4 +33,6 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # without the blot's end too (cutting.ACROSS_NOT)
     # seed22 rotate dseg7 bold 18: the deskewed copy keeps the 2-px point dark
     # enough to be ink (cubic, not linear, interpolation in deskew.rotate)
+    # seed21 clean dseg7 regular 48: a 7 whose right bars came apart from its top
+    # and upper left bars (sevenline.rejoined)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -33,7 +33,14 @@ from topodigit.measure import classify_crop, glyph_crop
 from topodigit.results import Box, Glyph, Line, Reading, Topology, Verdict
 from topodigit.scale import scale_down, unscale_box
 from topodigit.segment import MAX_COMPONENTS, Components, Region, components, region_mask, segment
-from topodigit.sevenline import SEVEN_FIT, cell_width, cut_apart_digits, decode_digits, line_slant
+from topodigit.sevenline import (
+    SEVEN_FIT,
+    cell_width,
+    cut_apart_digits,
+    decode_digits,
+    line_slant,
+    rejoined,
+)
 from topodigit.sevenseg import SegmentReading
 from topodigit.sevensplit import kerned_one, shared_bars, split_wide, wide_misfits, without_side_bar
 
@@ -187,6 +194,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
                            cut_apart=cut_apart)
         decoded, shared = None, {}
         if slant is not None:  # space it by cells, split touching decimal points off
+            regions = rejoined(regions, labels, height=lay.height, slant=slant)
             lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
             tokens = list(lay.tokens)
             decoded = decode_digits(tokens, lay.height, slant)

@@ -21,10 +21,10 @@ import numpy as np
 
 from topodigit import sevenseg
 from topodigit.cells import full_height, stroke_width, without_points
-from topodigit.layout import Token
+from topodigit.layout import DIGIT_HEIGHT, Token
 from topodigit.quantiles import median
-from topodigit.results import Box
-from topodigit.segment import Region
+from topodigit.results import UNREADABLE, Box
+from topodigit.segment import Region, region_mask
 from topodigit.slant import estimate_slant
 
 #: A line whose segments did not come apart is still seven-segment when at least
@@ -229,6 +229,49 @@ def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: flo
     return True
 
 
+def rejoined(regions: list[Region], labels: np.ndarray, *, height: float, slant: float
+             ) -> list[Region]:
+    """A seven-segment line's regions with digits whose right bars came apart
+    joined again.
+
+    DSEG7 joins a 7's top bar to its upper left bar but not always to its right
+    bars: the 7 is then a bare bar and, within the cell before it, a piece
+    shorter than a digit (see :data:`topodigit.layout.DIGIT_HEIGHT`; it may reach
+    over the bar, not past it). The two are one digit when together they decode
+    as one other than a 1, fitting the bars (SEVEN_FIT). ``regions`` are in line
+    order.
+
+    >>> from topodigit.segment import segment
+    >>> ink = np.zeros((30, 60), bool)
+    >>> ink[2:26, 2:18] = True; ink[4:24, 4:16] = False  # a 0
+    >>> ink[2:4, 22:34] = ink[2:14, 22:24] = True  # a 7's top and upper left bars,
+    >>> ink[2:26, 36:38] = True  # and its right bars, apart
+    >>> seg = segment(ink)
+    >>> [r.box.width for r in rejoined(list(seg.lines[0]), seg.labels, height=24, slant=0.0)]
+    [16, 16]
+    """
+    tall = [r.box for r in regions if r.box.height >= DIGIT_HEIGHT * height]
+    cell = cell_width(tall, height)
+    if cell is None:
+        return regions
+    out = list(regions)
+    k = 1
+    while k < len(out):
+        bar, part = out[k].box, out[k - 1].box
+        if (bar.height >= DIGIT_HEIGHT * height and bar.width < sevenseg.ONE_MAX_WIDTH * cell
+                and part.height < DIGIT_HEIGHT * height
+                and part.left >= bar.right - cell - abs(slant) * height
+                and part.right <= bar.right):
+            both = Region(part.union(bar), out[k - 1].labels + out[k].labels)
+            got = sevenseg.decode(region_mask(labels, both), height=height, cell_width=cell,
+                                  slant=slant)
+            if got.verdict.char not in ("1", UNREADABLE) and got.fit >= SEVEN_FIT:
+                out[k - 1:k + 1] = [both]
+                continue
+        k += 1
+    return out
+
+
 def decode_digits(tokens: list[Token], height: float, slant: float
                    ) -> dict[Region, sevenseg.SegmentReading]:
     """Segment readings of a seven-segment line's digits, keyed by region."""
@@ -239,4 +282,4 @@ def decode_digits(tokens: list[Token], height: float, slant: float
 
 
 __all__ = ["SEVEN_CRISP", "SEVEN_FIT", "WIDE_CELLS", "cell_width", "cut_apart_digits",
-           "decode_digits", "line_slant"]
+           "decode_digits", "line_slant", "rejoined"]

@@ -70,6 +70,9 @@ KERNED_BARS = 0.5
 #: Slants (dx per row) also tried when the slant search finds a line upright but
 #: it misfits: italic displays lean about 0.1, which glyphs under ~30 px hide.
 ITALIC_SLANTS = (0.05, 0.1, 0.15)
+#: ... and, when the search finds a line slanted but it misfits, those within
+#: this much of its slant.
+ITALIC_NEAR = 0.05
 
 
 def cell_width(digits: list[Box], height: float) -> float | None:
@@ -142,8 +145,9 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     slants = [slant]
     if abs(slant) < min(ITALIC_SLANTS):
         slants += ITALIC_SLANTS  # small italics: the slant search sees them upright
-    elif slant:
-        slants.append(0.0)  # upright digits that blur or a joined point made look slanted
+    elif slant:  # upright digits that blur or a joined point made look slanted, and
+        # italics whose slant degradation misjudged (DSEG7's 0.08 seen as 0.06)
+        slants += [0.0, *(s for s in ITALIC_SLANTS if 0 < abs(s - slant) <= ITALIC_NEAR)]
     # pieces of touching glyphs cut apart, or maybe to be cut, and 1s: a bare bar
     # fits the bars of a display and a print stem alike, and tells nothing
     joined = (min(WIDE_CELLS * cell, cell + KERNED_BARS * stroke_width(masks))

@@ -244,8 +244,21 @@ def test_seven_segment_minus_is_spaced_by_its_cell() -> None:
 def test_line_without_a_measured_pitch_takes_the_widest() -> None:
     # "2,35" in a monospaced font with 3 and 5 cut apart: no two adjacent digits
     # stand apart, so the pitch is unknown; a cell-wide step out of the comma
-    # (1.09 H) is no space, a step wider than any font's pitch allows is one
+    # (1.09 H) is no space, a step wider than any font's pitch allows is one,
+    # when the step across the comma holds two such pitches and more too
     h = 64.0
     digit, sign, glued = [True, False, True, True], [False] * 4, [False, False, False, True]
     assert spaces([0.0, 52.0, 122.0, 160.0], digit, sign, glued, h) == [False] * 4
-    assert spaces([0.0, 52.0, 132.0, 170.0], digit, sign, glued, h) == [False, False, True, False]
+    assert spaces([0.0, 52.0, 142.0, 180.0], digit, sign, glued, h) == [False, False, True, False]
+
+
+def test_a_comma_taking_a_whole_cell_is_no_space() -> None:
+    # "2,351" in a monospaced font (pitch 62 px, 66-px digits): the comma sits
+    # left in its cell, so the step out of it (80 px) is longer than a pitch by
+    # more than 0.23 H; the step across it is two pitches and a little: no space
+    digit = [True, False, True, True, True]
+    anchors = [40.0, 92.0, 172.0, 234.0, 296.0]
+    assert spaces(anchors, digit, [False] * 5, [False] * 5, 66.0) == [False] * 5
+    anchors[2:] = [a + 20.0 for a in anchors[2:]]  # a space after the comma
+    assert spaces(anchors, digit, [False] * 5, [False] * 5, 66.0) == [False, False, True,
+                                                                      False, False]

@@ -20,8 +20,9 @@ import numpy as np
 #: Two glyphs are further apart than usual by this share of H: a space. Usual
 #: is the line's digit pitch for two digits; a punctuation mark's advance is
 #: unknown (narrow, or a whole cell in monospaced fonts), so beside one a space
-#: shows as a step longer than a whole pitch, or, before a sign, as a step into
-#: the sign longer than the step out of it.
+#: shows as a step longer than a whole pitch (after a separator between digits,
+#: a step across it longer than two: a monospaced comma sits left in its cell),
+#: or, before a sign, as a step into the sign longer than the step out of it.
 SPACE_EXCESS = 0.23
 #: The largest digit pitch (anchor to anchor) believed, in H; fonts measured
 #: span 0.73-0.92 H. A line with no two adjacent digits apart (none, or only
@@ -72,6 +73,10 @@ def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool]
     for k in range(1, len(anchors)):
         s = float(step[k - 1])
         space = s > pitch + excess and not glued[k]
+        # a separator between digits may take a whole cell (monospaced fonts, whose
+        # comma sits left in it): the step across it must hold two pitches and more
+        if space and k >= 2 and digit[k] and digit[k - 2] and not (digit[k - 1] or sign[k - 1]):
+            space = float(anchors[k] - anchors[k - 2]) > 2 * pitch + excess
         # a sign starts a group: a space before it shows as a longer step in
         # than out (separators . , : are not spaced, and sit unevenly)
         if signs_spaced and sign[k] and k < len(step):

@@ -241,6 +241,17 @@ def test_seven_segment_minus_is_spaced_by_its_cell() -> None:
     assert _text(_arrange_seven(m, slant=0.2)) == "00-0"
 
 
+def test_one_dot_of_a_seven_segment_colon_is_a_colon() -> None:
+    # "88:88" whose lower colon dot blur took: the upper one, off the baseline and
+    # mid-line, is the colon on a display; on a print line, a speck in a gap
+    m = _line(200)
+    for left in [4, 32, 68, 96]:
+        _seven_cell(m, left, "abcdefg", 0.0)
+    m[TOP + 9:TOP + 13, 60:64] = True
+    assert _text(_arrange_seven(m)) == "00:00"
+    assert _text(_arrange(m)) == "00 00"
+
+
 def test_line_without_a_measured_pitch_takes_the_widest() -> None:
     # "2,35" in a monospaced font with 3 and 5 cut apart: no two adjacent digits
     # stand apart, so the pitch is unknown; a cell-wide step out of the comma

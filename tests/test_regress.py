@@ -37,4 +37,5 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # and upper left bars (sevenline.rejoined)
     # seed22 scan dseg7 italic 32: the lean measured 0.06 misfits, 0.1 fits
     # (sevenline.ITALIC_NEAR); read as print, a space came before its 1
+    # seed24 blur dseg7 italic 18: one colon dot left (layout._colon_dot)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -247,6 +247,17 @@ def _sign_cells(pieces: list[_Piece], chars: list[str | None], top: float, slant
             if (c or "?") in SIGNS else p for p, c in zip(pieces, chars, strict=True)]
 
 
+def _colon_dot(p: _Piece, height: float, top: float, stroke: float) -> bool:
+    """Whether a mark off the baseline (see :func:`_mark_char`) is a dot about as
+    tall as wide, at least DOT_STROKES strokes, centred in MIDDLE_BAND (where a
+    colon's dots sit)."""
+    b = p.box
+    mid = ((b.top + b.bottom) / 2 - top) / height
+    return (MIDDLE_BAND[0] <= mid <= MIDDLE_BAND[1]
+            and min(b.height, b.width) >= DOT_STROKES * stroke
+            and abs(b.height - b.width) <= max(1, b.width // 2))
+
+
 def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
     a, b = upper.box, lower.box
     shift = abs((a.left + a.right) - (b.left + b.right)) / 2
@@ -347,6 +358,10 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
                 continue
             assert base_at is not None
             char = _mark_char(p, height, base_at((p.box.left + p.box.right) / 2), stroke)
+            if (char is None and seven_segment and left_digit and any(digit[i + 1:])
+                    and _colon_dot(p, height, top, stroke)):
+                kept.append((p, ":", "colon", "one dot of a colon between digits (a display's"
+                             " only mark off its baseline; blur took the other)"))
             if char and left_digit and any(digit[i + 1:]):
                 rule = "decimal-point" if char == "." else "comma"
                 where = "reaching below the baseline" if char == "," else "on the baseline"

@@ -170,6 +170,8 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     votes: dict[tuple[int, int], str] = {}
     # each scored piece without its blot's ends (when it has some): crop, and vote
     cleaned: dict[tuple[int, int], tuple[tuple[Box, np.ndarray, np.ndarray], Verdict]] = {}
+    # each scored piece without its blot's ends, however far they run (or None)
+    bares: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
     rows = np.arange(own.shape[0])[:, None]
 
     def stub_of(span: tuple[int, int], *, across: bool = False) -> np.ndarray | None:
@@ -197,6 +199,7 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
             across = None if stub is not None else stub_of(span, across=True)
             bare = (None if stub is None and across is None
                     else cut(*span, drop=across if stub is None else stub))
+            bares[span] = bare
             for each in (got, bare):
                 if each is not None:
                     mask = glyph_masks(each[1], sharp, faint, norm_height=norm_height)[0]
@@ -255,8 +258,11 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
             # a blot's end run on across the piece, as a glyph's own bar would, is
             # dropped when the piece reads as nothing sure with it, and without it
             # reads surely as a digit the templates do not read otherwise
-            across = stub_of(span, across=True)
-            bare = None if across is None else cut(*span, drop=across)
+            if span in bares:  # scored: the same blot ends, cut off already
+                bare = bares[span]
+            else:
+                across = stub_of(span, across=True)
+                bare = None if across is None else cut(*span, drop=across)
             if bare is not None:
                 alt = classify_crop(bare[1], sharp, faint, norm_height=norm_height)
                 # the templates are asked only about an inked piece the rules read surely

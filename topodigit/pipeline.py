@@ -27,6 +27,7 @@ from topodigit.cells import stroke_width
 from topodigit.cutting import cut_line
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
+from topodigit.faint import with_faint_dots
 from topodigit.io import load_image
 from topodigit.layout import Token, arrange
 from topodigit.measure import classify_crop, glyph_crop
@@ -196,6 +197,10 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
         if slant is not None:  # space it by cells, split touching decimal points off
             regions = rejoined(regions, labels, height=lay.height, slant=slant)
             lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
+            dots = with_faint_dots(regions, labels, seg.labels, bw, lay)
+            if dots is not None:  # a point or colon dot blurred below the ink threshold
+                regions, labels = dots
+                lay = arrange(regions, labels, seven_segment=True, slant=slant, joined=joined)
             tokens = list(lay.tokens)
             decoded = decode_digits(tokens, lay.height, slant)
             split = _split_joined(tokens, decoded, regions, labels, seg.labels, lay.height, slant)
@@ -216,8 +221,9 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
                 mark = Verdict(token.char, 1.0, "layout", token.rule, token.reason)
                 glyphs.append(_Read(region.box, None, mark, None, token.space_before))
                 continue
+            # (a piece holding half of a shared bar may misfit the bars: shared_bars knows)
             if decoded is not None and (decoded[region].fit >= SEVEN_FIT
-                                        or region not in cut_apart):
+                                        or region not in cut_apart or region in shared):
                 topo, verdict, ink = None, decoded[region].verdict, token.mask
                 if region in cut_apart:  # kerned: the piece may hold its neighbour's bar
                     verdict = (shared.get(region) or without_side_bar(decoded[region])

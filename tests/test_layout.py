@@ -71,6 +71,24 @@ def test_mark_reaching_below_the_baseline_is_a_comma() -> None:
     assert _text(_arrange(m)) == "00,0"
 
 
+def test_a_round_mark_on_the_baseline_is_a_point_a_top_heavy_one_a_comma() -> None:
+    # both taller than wide and filling under DOT_FILL of their box, neither
+    # reaching below the baseline: a point blurred round is as heavy below its
+    # middle as above; a comma (OCR-A's) has its head on top
+    m = _line()
+    _digits(m, [4, 24, 50])
+    dot = np.zeros((8, 7), bool)
+    for r, half in enumerate([0, 1, 2, 3, 3, 2, 1, 0]):  # a lozenge
+        dot[r, 3 - half:4 + half] = True
+    m[TOP + H - 8:TOP + H, 41:48] = dot
+    assert _text(_arrange(m)) == "00.0"
+    comma = np.zeros((8, 7), bool)
+    comma[:4, 1:7] = True  # the head ...
+    comma[4:, 2:4] = True  # ... and its tail
+    m[TOP + H - 8:TOP + H, 41:48] = comma
+    assert _text(_arrange(m)) == "00,0"
+
+
 def test_two_stacked_dots_between_digits_are_one_colon() -> None:
     m = _line()
     _digits(m, [4, 24, 50])
@@ -215,6 +233,18 @@ def test_a_bottom_bar_sticking_out_left_is_no_point_before_the_digit() -> None:
     three[H - 4:, 13:] = False
     assert peel_point(three, height=H, slant=0.0, stroke=4) is not None
     assert peel_point(three, height=H, slant=0.0, stroke=4, cell=16.0) is None
+
+
+def test_a_point_fused_into_a_digits_corner_is_split_off_when_the_digit_is_wide() -> None:
+    # blur joined a point to a 0's lower left corner: only 2 of its columns (half
+    # a dot) stick out, all of them outside the line's 16-px cell
+    zero = np.zeros((H, 18), bool)
+    zero[:, 2:18] = True
+    zero[4:H - 4, 6:14] = False
+    zero[H - 3:, 0:2] = True
+    split = peel_point(zero, height=H, slant=0.0, stroke=4, cell=16.0)
+    assert split is not None and int(split[1].sum()) == 6
+    assert peel_point(zero, height=H, slant=0.0, stroke=4, cell=18.0) is None
 
 
 def _seven_cell(m: np.ndarray, left: int, lit: str, shear: float, w: int = 24, t: int = 4

@@ -42,4 +42,8 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # half the shared bar misfits the bars, but shared_bars' reading is taken
     # seed21 and seed23 rotate dseg7 bold 18: a point, and both of a colon's dots,
     # interpolated below the ink threshold (faint.faint_dots finds them in the grays)
+    # seed21 blur dseg7 regular 24: a point fused into a 6's lower left corner, only
+    # half a dot sticking out of the cell (cells.FUSED_STROKES)
+    # seed22 blur dseg7 regular 96 and seed23 photo dejavu serif italic 96: a point
+    # blurred round, taller than wide, no comma: as heavy below as above (COMMA_HEAD)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

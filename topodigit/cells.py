@@ -46,6 +46,9 @@ POINT_BAND = 0.25
 #: ... at least DOT_STROKES strokes wide and tall, no wider than this share of H,
 #: and leaving a digit at least a stroke wide (the bar of a 1) ...
 POINT_MAX_WIDTH = 0.3
+#: ... or at least this many strokes wide, when the digit is wider than the
+#: line's typical cell by the point's width (a point fused into its corner).
+FUSED_STROKES = 0.5
 #: A point at a digit's left (after the previous digit) must also make the digit
 #: wider than the line's typical cell by at least this share of the point: an
 #: italic digit unsheared by a slightly too small slant (small sizes) has the
@@ -137,7 +140,11 @@ def peel_point(mask: np.ndarray, *, height: float, slant: float, stroke: float,
         tall = int(prow[-1] - prow[0]) + 1
         wider = side == 1 or cell is None or width - cell >= POINT_EXCESS * run or (
             width - run < NARROW_CELL * cell)
-        if (DOT_STROKES * stroke <= min(run, tall) and run <= POINT_MAX_WIDTH * height
+        # fused into the digit's corner, a point shows only part of its width: half
+        # a dot will do when all of that part lies outside the line's typical cell
+        fused = cell is not None and width - cell >= run
+        least = (FUSED_STROKES if fused else DOT_STROKES) * stroke
+        if (least <= run and DOT_STROKES * stroke <= tall and run <= POINT_MAX_WIDTH * height
                 and width - run >= stroke and wider):
             return mask & ~point, point
     return None

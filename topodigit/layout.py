@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -67,6 +67,9 @@ COMMA_DESCENT = 0.07
 #: this much taller than wide and fills less of its box than a dot does.
 COMMA_ASPECT = 1.1
 DOT_FILL = 0.7
+#: ... with its head on top: the ink above its middle row outweighs that below by
+#: this share of it (OCR-A's commas 0.31-0.38; points blurred round, 0.0).
+COMMA_HEAD = 0.15
 #: A minus sign is at least this many times wider than tall, at least MINUS_WIDTH H
 #: wide (fonts measured: 0.31-0.77 H; a colon's dot is narrower), no taller
 #: than MINUS_HEIGHT H, and solid.
@@ -122,6 +125,7 @@ class _Piece:
     mask: np.ndarray
     anchor: float  # column used to measure spacing
     row: float = 0.0  # ink centroid row
+    peeled: bool = False  # a point split off a digit (cells.peel_point sized it)
 
     @property
     def box(self) -> Box:
@@ -206,10 +210,13 @@ def minus_bar(mask: np.ndarray, height: float) -> bool:
 def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str | None:
     """'.' or ',' for a mark on the baseline, None for a speck or one elsewhere."""
     b = p.box
-    if b.bottom < baseline - BASELINE_ABOVE * height or min(b.height, b.width) < (
-            DOT_STROKES * stroke):
+    if b.bottom < baseline - BASELINE_ABOVE * height or (
+            min(b.height, b.width) < DOT_STROKES * stroke and not p.peeled):
         return None
-    hooked = float(p.mask.mean()) < DOT_FILL and b.height >= COMMA_ASPECT * b.width
+    half = (b.height + 1) // 2  # the rows above the middle one, and below it
+    head = float(p.mask[:b.height // 2].sum() - p.mask[half:].sum()) / float(p.mask.sum())
+    hooked = (float(p.mask.mean()) < DOT_FILL and b.height >= COMMA_ASPECT * b.width
+              and head >= COMMA_HEAD)
     return "," if b.bottom - baseline >= COMMA_DESCENT * height or hooked else "."
 
 
@@ -289,7 +296,7 @@ def _peel(pieces: list[_Piece], height: float, slant: float) -> list[_Piece]:
             out.append(p)
             continue
         digit, point = (_crop(p, part, True) for part in split)
-        out.extend(sorted([digit, point], key=lambda q: q.box.left))
+        out.extend(sorted([digit, replace(point, peeled=True)], key=lambda q: q.box.left))
     return out
 
 

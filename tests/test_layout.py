@@ -99,6 +99,15 @@ def test_two_stacked_dots_between_digits_are_one_colon() -> None:
     assert len(lay.tokens[2].region.labels) == 2
 
 
+def test_a_colons_lower_dot_shaped_like_a_small_minus_is_still_the_colons() -> None:
+    # at small sizes rotation and blur widen a dot to a flat bar (4 x 8 px here)
+    m = _line()
+    _digits(m, [4, 24, 58])
+    m[TOP + 5:TOP + 10, 46:51] = True
+    m[TOP + 19:TOP + 23, 44:52] = True
+    assert _text(_arrange(m)) == "00:0"
+
+
 def test_flat_bar_at_mid_height_is_a_minus_sign_and_a_cross_is_a_plus() -> None:
     m = _line()
     m[TOP + 13:TOP + 17, 4:16] = True  # minus

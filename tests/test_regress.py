@@ -46,4 +46,6 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # half a dot sticking out of the cell (cells.FUSED_STROKES)
     # seed22 blur dseg7 regular 96 and seed23 photo dejavu serif italic 96: a point
     # blurred round, taller than wide, no comma: as heavy below as above (COMMA_HEAD)
+    # seed11 rotate ocr-a italic 18 and seed23 photo liberation serif bold 18: a
+    # colon's lower dot widened to a small minus's shape (layout: stacked under a dot)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

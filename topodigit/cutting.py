@@ -15,10 +15,11 @@ import numpy as np
 
 from topodigit import cuts, knn, touching
 from topodigit.binarize import Binarized
-from topodigit.layout import MIDDLE_BAND, is_plus, minus_bar
+from topodigit.layout import MIDDLE_BAND
 from topodigit.measure import CROP_PAD, Measured, classify_crop, glyph_masks
 from topodigit.results import UNREADABLE, Box, Verdict
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
+from topodigit.signs import is_plus, minus_bar
 from topodigit.slant import estimate_slant, row_shifts, shift_rows
 
 #: A glyph at least this share of the line's digit height wide may be touching
@@ -287,7 +288,7 @@ def _votes(masks: list[np.ndarray], model: knn.Model) -> list[Verdict]:
 
 def _sign_like(rest: np.ndarray, box: Box, whole: Box, height: float) -> bool:
     """Ink (``rest``, a mask over ``whole``) in the middle of its region and shaped
-    like a minus sign (:func:`topodigit.layout.minus_bar`): a hyphen kerned into a
+    like a minus sign (:func:`topodigit.signs.minus_bar`): a hyphen kerned into a
     digit. Ink left at a region's ends elsewhere is most often a sliver of a cut
     stroke, not a point."""
     mid = ((box.top + box.bottom) / 2 - whole.top) / max(whole.height, 1)

@@ -46,6 +46,7 @@ from topodigit.cells import (
 from topodigit.quantiles import median
 from topodigit.results import Box
 from topodigit.segment import TALL_SHARE, Region, line_height, region_mask
+from topodigit.signs import is_plus, minus_bar
 from topodigit.slant import narrowest_shear
 
 #: A glyph at least this share of the line's digit height is digit-sized, and
@@ -70,26 +71,11 @@ DOT_FILL = 0.7
 #: ... with its head on top: the ink above its middle row outweighs that below by
 #: this share of it (OCR-A's commas 0.31-0.38; points blurred round, 0.0).
 COMMA_HEAD = 0.15
-#: A minus sign is at least this many times wider than tall, at least MINUS_WIDTH H
-#: wide (fonts measured: 0.31-0.77 H; a colon's dot is narrower), no taller
-#: than MINUS_HEIGHT H, and solid.
-MINUS_ELONGATION = 1.5
-MINUS_WIDTH = 0.24
-MINUS_HEIGHT = 0.3
-SOLID_FILL = 0.6
-#: ... all measured on its core: the rows inked across at least this share of
-#: its width (a speck of noise stuck to the bar is no part of it).
-BAR_CORE = 0.5
 #: Signs (+ -) and colons are centred in this band of the digit height.
 MIDDLE_BAND = (0.25, 0.8)
 #: A colon's dots are stacked, their centres at most this far apart sideways (H),
 #: which allows for italics.
 COLON_SHIFT = 0.25
-#: A plus sign's box is about square, its corner cells (of a 3x3 grid) nearly
-#: empty, and its middle row and column inked across this share of their length.
-PLUS_ASPECT = (0.7, 1.45)
-PLUS_CORNER = 0.1
-PLUS_ARM = 0.85
 #: ... and it is at least this tall (H): fonts measured draw it 0.6-0.9 H.
 PLUS_HEIGHT = 0.4
 SIGNS = "+-"
@@ -157,22 +143,6 @@ def _upright(pieces: list[_Piece], digit: list[bool], middle: float) -> list[_Pi
     return [_Piece(p.region, p.mask, p.anchor - slant * (p.row - middle), p.row) for p in pieces]
 
 
-def is_plus(own: np.ndarray) -> bool:
-    """Ink, cropped to its box, shaped like a plus (PLUS_ASPECT, PLUS_CORNER, PLUS_ARM)."""
-    h, w = own.shape
-    if h < 5 or w < 5 or not PLUS_ASPECT[0] <= w / h <= PLUS_ASPECT[1]:
-        return False
-    r, c = (0, h // 3, h - h // 3, h), (0, w // 3, w - w // 3, w)
-    for i in (0, 2):  # a digit has ink in some corner: stop at the first
-        for j in (0, 2):
-            corner = own[r[i]:r[i + 1], c[j]:c[j + 1]]
-            if np.count_nonzero(corner) / corner.size > PLUS_CORNER:  # its mean
-                return False
-    across = np.count_nonzero(own[r[1]:r[2]].any(axis=0)) / w
-    down = np.count_nonzero(own[:, c[1]:c[2]].any(axis=1)) / h
-    return across >= PLUS_ARM and down >= PLUS_ARM
-
-
 def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
     """Classify one piece: ('digit'|'+'|'-'|'mark'|'speck', reason)."""
     b = p.box
@@ -187,24 +157,6 @@ def _kind(p: _Piece, height: float, top: float) -> tuple[str, str]:
     if b.height <= MARK_HEIGHT * height and b.width <= MARK_WIDTH * height:
         return "mark", ""
     return "speck", ""
-
-
-def minus_bar(mask: np.ndarray, height: float) -> bool:
-    """Whether a mark's ink (cropped to its box) is shaped like a minus sign in a
-    line of digits ``height`` px tall (where it sits is the caller's test).
-
-    It is judged by its core, the rows inked across most of its width, so a
-    speck of noise stuck to it does not make it thick or hollow.
-
-    >>> bar = np.ones((3, 9), bool); bar[2, 1:] = False  # a pixel of noise under it
-    >>> minus_bar(bar, 20.0), minus_bar(np.ones((5, 5), bool), 20.0)
-    (True, False)
-    """
-    rows, width = mask.shape
-    core = mask[mask.mean(axis=1) >= BAR_CORE] if mask.size else mask
-    return bool(len(core) and width >= MINUS_ELONGATION * len(core)
-                and width >= MINUS_WIDTH * height and rows <= MINUS_HEIGHT * height
-                and float(core.mean()) >= SOLID_FILL)
 
 
 def _mark_char(p: _Piece, height: float, baseline: float, stroke: float) -> str | None:
@@ -266,6 +218,7 @@ def _colon_dot(p: _Piece, height: float, top: float, stroke: float) -> bool:
 
 
 def _colon(upper: _Piece, lower: _Piece, height: float, top: float) -> bool:
+    upper, lower = sorted((upper, lower), key=lambda q: q.box.top)
     a, b = upper.box, lower.box
     shift = abs((a.left + a.right) - (b.left + b.right)) / 2
     mid = ((a.top + a.bottom) / 2 - top) / height
@@ -336,6 +289,11 @@ def arrange(line: Sequence[Region], labels: np.ndarray, *, seven_segment: bool =
         if slant is not None:
             pieces = _peel(pieces, height, slant)
     kinds = [_kind(p, height, top) for p in pieces]
+    for i in range(len(pieces)):  # a colon's lower dot is as wide as a small minus
+        if kinds[i][0] == "-" and any(
+                0 <= j < len(pieces) and kinds[j][0] == "mark"
+                and _colon(pieces[i], pieces[j], height, top) for j in (i - 1, i + 1)):
+            kinds[i] = ("mark", "")
     digit = [k == "digit" for k, _ in kinds]
     marks = "mark" in {k for k, _ in kinds}
     digits = [p for p, d in zip(pieces, digit, strict=True) if d]
@@ -395,4 +353,4 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
             for t, space in zip(tokens, marks, strict=True)]
 
 
-__all__ = ["LineLayout", "Token", "arrange", "is_plus", "minus_bar"]
+__all__ = ["LineLayout", "Token", "arrange"]

@@ -312,3 +312,16 @@ def test_a_comma_taking_a_whole_cell_is_no_space() -> None:
     anchors[2:] = [a + 20.0 for a in anchors[2:]]  # a space after the comma
     assert spaces(anchors, digit, [False] * 5, [False] * 5, 66.0) == [False, False, True,
                                                                       False, False]
+
+
+def test_a_plus_wider_than_the_digits_lengthens_the_step_out_of_it() -> None:
+    # "+33" in DejaVu Sans (32-px digits, pitch 26 px): its plus (27 px of ink
+    # against 21 for a digit) is wider than a digit's advance, so the step out of
+    # its centre into the 3 is 34 px, over pitch + 0.23 H; half the extra width allows it
+    digit, sign, glued = [False, True, True], [True, False, False], [False] * 3
+    anchors = [158.5, 192.3, 218.3]
+    assert spaces(anchors, digit, sign, glued, 32.0) == [False, True, False]
+    wide = [27.0, 21.0, 21.0]
+    assert spaces(anchors, digit, sign, glued, 32.0, widths=wide) == [False] * 3
+    anchors[1:] = [a + 12.0 for a in anchors[1:]]  # "+ 33": a space after all
+    assert spaces(anchors, digit, sign, glued, 32.0, widths=wide) == [False, True, False]

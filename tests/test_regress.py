@@ -48,4 +48,6 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # blurred round, taller than wide, no comma: as heavy below as above (COMMA_HEAD)
     # seed11 rotate ocr-a italic 18 and seed23 photo liberation serif bold 18: a
     # colon's lower dot widened to a small minus's shape (layout: stacked under a dot)
+    # seed22 uneven dejavu sans 32: its plus is wider than a digit's advance, so the
+    # step out of it is long without a space (spacing: widths)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

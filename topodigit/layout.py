@@ -348,7 +348,8 @@ def _spaces(tokens: list[Token], pieces: list[_Piece], height: float, seven_segm
     marks = spacing.spaces([p.anchor for p in pieces], [t.char is None for t in tokens],
                            [(t.char or "?") in SIGNS for t in tokens],
                            [t.region in joined for t in tokens], height,
-                           signs_spaced=not seven_segment)
+                           signs_spaced=not seven_segment,
+                           widths=[float(p.box.width) for p in pieces])
     return [Token(t.region, t.char, t.rule, t.reason, space, t.mask)
             for t, space in zip(tokens, marks, strict=True)]
 

@@ -45,7 +45,8 @@ def usual_step(steps: Sequence[float], excess: float) -> float:
 
 
 def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool],
-           glued: Sequence[bool], height: float, *, signs_spaced: bool = True) -> list[bool]:
+           glued: Sequence[bool], height: float, *, signs_spaced: bool = True,
+           widths: Sequence[float] | None = None) -> list[bool]:
     """Per glyph, whether a space comes before it.
 
     Parameters
@@ -60,6 +61,9 @@ def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool]
     signs_spaced : bool
         A space before a sign also shows as a step into it longer than the step
         out of it (print; seven-segment signs sit in cells like digits).
+    widths : sequence of float, optional
+        Each glyph's ink width: a sign wider than the digits (a plus is up to
+        1.3 digit advances) lengthens the step out of it by half the difference.
 
     Returns
     -------
@@ -69,10 +73,13 @@ def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool]
     dd = [float(s) for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
     excess = SPACE_EXCESS * height
     pitch = min(usual_step(dd, excess), MAX_PITCH * height) if dd else MAX_PITCH * height
+    digit_w = float(np.median([w for w, d in zip(widths, digit, strict=True) if d])) if (
+        widths is not None and any(digit)) else 0.0
     out = [False] * len(anchors)
     for k in range(1, len(anchors)):
         s = float(step[k - 1])
-        space = s > pitch + excess and not glued[k]
+        wide = max(0.0, widths[k - 1] - digit_w) / 2 if widths is not None and sign[k - 1] else 0.0
+        space = s > pitch + excess + wide and not glued[k]
         # a separator between digits may take a whole cell (monospaced fonts, whose
         # comma sits left in it): the step across it must hold two pitches and more
         if space and k >= 2 and digit[k] and digit[k - 2] and not (digit[k - 1] or sign[k - 1]):

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from topodigit.quantiles import median
+
 #: Two glyphs are further apart than usual by this share of H: a space. Usual
 #: is the line's digit pitch for two digits; a punctuation mark's advance is
 #: unknown (narrow, or a whole cell in monospaced fonts), so beside one a space
@@ -73,8 +75,8 @@ def spaces(anchors: Sequence[float], digit: Sequence[bool], sign: Sequence[bool]
     dd = [float(s) for k, s in enumerate(step) if digit[k] and digit[k + 1] and not glued[k + 1]]
     excess = SPACE_EXCESS * height
     pitch = min(usual_step(dd, excess), MAX_PITCH * height) if dd else MAX_PITCH * height
-    digit_w = float(np.median([w for w, d in zip(widths, digit, strict=True) if d])) if (
-        widths is not None and any(digit)) else 0.0
+    digit_w = median([w for w, d in zip(widths, digit, strict=True) if d]) if (
+        widths is not None and any(sign) and any(digit)) else 0.0
     out = [False] * len(anchors)
     for k in range(1, len(anchors)):
         s = float(step[k - 1])

@@ -91,7 +91,8 @@ def faint_dots(bw: Binarized, labels: np.ndarray, *, rows: tuple[int, int],
     for r, c in sorted(zip(*np.nonzero(peaks), strict=True), key=lambda rc: -smooth[rc]):
         if taken[r, c]:
             continue
-        near = ((smooth >= FAINT_HALF * smooth[r, c]) & (clear >= 1.5)).astype(np.uint8)
+        # its pixels: bright enough, and not touching kept ink (more than a diagonal step off)
+        near = ((smooth >= FAINT_HALF * smooth[r, c]) & (clear > np.sqrt(2))).astype(np.uint8)
         blob = cv2.connectedComponents(near, connectivity=8)[1]
         own = blob == blob[r, c]
         taken |= own

@@ -34,6 +34,16 @@ TOUCHING_ALONE = 1.1
 #: A line leaning at least this much (dx per row) has its touching glyphs cut
 #: along its slant.
 ITALIC_CUT = 0.05
+#: Kerned 2s, 4s and 7s meet along their diagonals (leaning 0.4-0.6 dx per row
+#: in the fonts measured), where no cut along the line's lean parts them: a
+#: region is also cut along columns leaning this much more (not on a
+#: seven-segment page, whose bars lean with the line) ...
+DIAGONAL_CUT = 0.3
+#: ... and cut so when that cutting's total (see
+#: :func:`topodigit.touching.best_cutting`) beats the other's by this much per
+#: column: a little more plausibility, as often as not, is a neighbour's stroke
+#: that the leaning cut handed a thin glyph.
+DIAGONAL_GAIN = 0.06
 #: A cut piece the rules and the templates read as different digits has at most
 #: this confidence, under the fallback's AMBIGUOUS, so the page decides it.
 DISPUTED = 0.5
@@ -53,7 +63,7 @@ SLIVER_SHARE = 0.15
 
 
 def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-             faint: float, *, norm_height: int, shared: np.ndarray
+             faint: float, *, norm_height: int, shared: np.ndarray, seven: bool = False
              ) -> tuple[list[Region], dict[Box, Measured], np.ndarray, set[Region]]:
     """A line's regions with touching glyphs cut apart, the cut pieces as
     measured, the label image with a new label for each piece (``labels``
@@ -95,7 +105,7 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
         if slant is None:  # the line's lean, from all its glyphs (one blob misleads)
             slant = _line_slant(regions, labels)
         pieces, whole, marks = _read_touching(group, bw, labels, sharp, faint, height,
-                                              norm_height=norm_height, slant=slant)
+                                              norm_height=norm_height, slant=slant, seven=seven)
         if not pieces:  # nothing readable came out: leave the region as it was
             out.extend(group)
             continue
@@ -122,8 +132,8 @@ def cut_line(regions: list[Region], bw: Binarized, labels: np.ndarray, sharp: fl
 
 
 def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, sharp: float,
-                   faint: float, height: float, *, norm_height: int, slant: float = 0.0
-                   ) -> tuple[list[tuple[np.ndarray, tuple[Box, Measured]]], Box,
+                   faint: float, height: float, *, norm_height: int, slant: float = 0.0,
+                   seven: bool = False) -> tuple[list[tuple[np.ndarray, tuple[Box, Measured]]], Box,
                               list[tuple[np.ndarray, Box]]]:
     """Read a region of touching glyphs, cut where the pieces read best.
 
@@ -148,79 +158,20 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     for p in pieces[1:]:
         whole = whole.union(p.box)
     own = region_mask(labels, pieces[0], whole)
-    shift = row_shifts(own.shape[0], slant if abs(slant) >= ITALIC_CUT else 0.0)
-    upright = shift_rows(own, shift)
-    ucol = np.arange(own.shape[1])[None, :] + shift[:, None]  # each pixel's upright column
-    crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
     model = knn.builtin("hog")
-
-    def cut(c0: int, c1: int, drop: np.ndarray | None = None
-            ) -> tuple[Box, np.ndarray, np.ndarray] | None:
-        band = (ucol >= c0) & (ucol < c1)
-        piece = own & band if drop is None else own & band & ~drop
-        box = cuts.piece_box(piece, whole, 0, piece.shape[1])
-        return None if box is None else (box, _piece_crop(bw.ink, piece, band, whole, box),
-                                         piece)
-
-    def crop(c0: int, c1: int) -> tuple[Box, np.ndarray, np.ndarray] | None:
-        if (c0, c1) not in crops:
-            crops[c0, c1] = cut(c0, c1)
-        return crops[c0, c1]
-
-    scores: dict[tuple[int, int], float] = {}
-    votes: dict[tuple[int, int], str] = {}
-    # each scored piece without its blot's ends (when it has some): crop, and vote
-    cleaned: dict[tuple[int, int], tuple[tuple[Box, np.ndarray, np.ndarray], Verdict]] = {}
-    # each scored piece without its blot's ends, however far they run (or None)
-    bares: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
-    rows = np.arange(own.shape[0])[:, None]
-
-    def stub_of(span: tuple[int, int], *, across: bool = False) -> np.ndarray | None:
-        """The blot ends a span's cuts leave on it (as ``own``), None when there
-        are none or (unless ``across``) they run on across more than STUB_REACH of it."""
-        stub = np.zeros_like(upright)
-        if span[0] > 0:
-            stub |= touching.blot_stub(upright, span[0], height=height, right=True)
-        if span[1] < upright.shape[1]:
-            stub |= touching.blot_stub(upright, span[1], height=height, right=False)
-        reach = np.count_nonzero(stub.any(axis=0))
-        limit = upright.shape[1] if across else touching.STUB_REACH * (span[1] - span[0])
-        return stub[rows, ucol] if 0 < reach <= limit else None
-
-    def score(spans: list[tuple[int, int]]) -> list[float]:
-        new = [span for span in dict.fromkeys(spans) if span not in scores]
-        glyphs: list[tuple[tuple[int, int], np.ndarray, tuple[Box, np.ndarray, np.ndarray],
-                         bool]] = []
-        for span in new:
-            got = crop(*span)
-            scores[span] = -1.0  # no glyph, or punctuation-sized: not a piece
-            if got is None or got[0].height < TALL_SHARE * height:
-                continue
-            stub = stub_of(span)  # the piece is scored with and without a blot's ends
-            across = None if stub is not None else stub_of(span, across=True)
-            bare = (None if stub is None and across is None
-                    else cut(*span, drop=across if stub is None else stub))
-            bares[span] = bare
-            for each in (got, bare):
-                if each is not None:
-                    mask = glyph_masks(each[1], sharp, faint, norm_height=norm_height)[0]
-                    if mask.any():
-                        glyphs.append((span, mask, each, across is not None))
-        if glyphs:
-            for (span, _, each, far), vote in zip(
-                    glyphs, _votes([g[1] for g in glyphs], model), strict=True):
-                if far and each is not crops[span] and vote.char in ACROSS_NOT:
-                    continue  # a blot's end across the piece, scored off, left no digit
-                if each is not crops[span]:
-                    cleaned[span] = (each, vote)
-                if vote.confidence > scores[span]:
-                    scores[span] = vote.confidence
-                    votes[span] = vote.char
-        return [scores[span] for span in spans]
-
-    extra = tuple(int(p.box.right - whole.left + shift[-1]) for p in pieces[:-1])
+    leans = [slant if abs(slant) >= ITALIC_CUT else 0.0]
+    if not seven:  # bars of a display stand upright, or lean with the line
+        leans.append(leans[0] + DIAGONAL_CUT)
+    found = []  # per lean: total per column (the diagonal's less DIAGONAL_GAIN), spans
+    for k, lean in enumerate(leans):
+        c = _Cutting(own, whole, lean, bw, sharp, faint, height, norm_height, model)
+        extra = tuple(int(p.box.right - whole.left + c.shift[-1]) for p in pieces[:-1])
+        total, spans = touching.best_cutting(c.upright, height=height, score=c.score,
+                                             extra=extra)
+        found.append((total / c.upright.shape[1] - k * DIAGONAL_GAIN, -k, spans, c))
+    _, _, spans, c = max(found, key=lambda f: f[:2])  # a tie keeps the line's lean
+    upright, ucol, crop, cut, score, votes = c.upright, c.ucol, c.crop, c.cut, c.score, c.votes
     out = []
-    spans = touching.best_spans(upright, height=height, score=score, extra=extra)
     # a bar at either end of the region, beyond or in its first or last piece,
     # is a sign run into the digit when it is shaped like one, unless the
     # templates read the piece as another digit, and less well, without it (a
@@ -250,19 +201,19 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         # read without the blot's end, unless it runs on across the glyph (then
         # it is a bar of the glyph's own that the blot touched), or the piece
         # read one way by rules and templates alike reads worse without it
-        if span in cleaned:
-            trimmed, better = cleaned[span]
-            if vote != m.verdict.char or better.confidence >= scores[span]:
+        if span in c.cleaned:
+            trimmed, better = c.cleaned[span]
+            if vote != m.verdict.char or better.confidence >= c.scores[span]:
                 got, vote = trimmed, better.char
                 m = classify_crop(got[1], sharp, faint, norm_height=norm_height)
         elif not m.verdict.readable or m.verdict.confidence < ACROSS_UNSURE:
             # a blot's end run on across the piece, as a glyph's own bar would, is
             # dropped when the piece reads as nothing sure with it, and without it
             # reads surely as a digit the templates do not read otherwise
-            if span in bares:  # scored: the same blot ends, cut off already
-                bare = bares[span]
+            if span in c.bares:  # scored: the same blot ends, cut off already
+                bare = c.bares[span]
             else:
-                across = stub_of(span, across=True)
+                across = c.stub_of(span, across=True)
                 bare = None if across is None else cut(*span, drop=across)
             if bare is not None:
                 alt = classify_crop(bare[1], sharp, faint, norm_height=norm_height)
@@ -278,6 +229,100 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
                 reason=f"{m.verdict.reason}; the templates say {vote} (cut piece)"))
         out.append((got[2], (got[0], m)))
     return out, whole, marks
+
+
+class _Cutting:
+    """One way to cut a region's ink (``own``, a mask over ``whole``): along
+    columns leaning ``lean`` (dx per row), with its scored pieces cached.
+
+    ``upright`` is the ink sheared so the cuts stand upright (each pixel's
+    column there is ``ucol``); :meth:`score` is the scorer that
+    :func:`topodigit.touching.best_cutting` asks (the templates' vote on a piece,
+    with and without the blot ends its cuts leave on it, see
+    :func:`_read_touching`).
+    """
+
+    def __init__(self, own: np.ndarray, whole: Box, lean: float, bw: Binarized, sharp: float,
+                 faint: float, height: float, norm_height: int, model: knn.Model) -> None:
+        self.own, self.whole, self.bw, self.model = own, whole, bw, model
+        self.sharp, self.faint, self.height, self.norm_height = sharp, faint, height, norm_height
+        self.shift = row_shifts(own.shape[0], lean)
+        self.upright = shift_rows(own, self.shift)
+        self.ucol = np.arange(own.shape[1])[None, :] + self.shift[:, None]
+        self.rows = np.arange(own.shape[0])[:, None]
+        self.crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
+        self.scores: dict[tuple[int, int], float] = {}
+        self.votes: dict[tuple[int, int], str] = {}
+        # each scored piece without its blot's ends (when it has some): crop, and vote
+        self.cleaned: dict[tuple[int, int],
+                           tuple[tuple[Box, np.ndarray, np.ndarray], Verdict]] = {}
+        # each scored piece without its blot's ends, however far they run (or None)
+        self.bares: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
+
+    def cut(self, c0: int, c1: int, drop: np.ndarray | None = None
+            ) -> tuple[Box, np.ndarray, np.ndarray] | None:
+        """The piece between upright columns ``c0`` and ``c1`` (less ``drop``):
+        its box, gray crop and ink, or None when it has no ink."""
+        band = (self.ucol >= c0) & (self.ucol < c1)
+        piece = self.own & band if drop is None else self.own & band & ~drop
+        box = cuts.piece_box(piece, self.whole, 0, piece.shape[1])
+        return None if box is None else (
+            box, _piece_crop(self.bw.ink, piece, band, self.whole, box), piece)
+
+    def crop(self, c0: int, c1: int) -> tuple[Box, np.ndarray, np.ndarray] | None:
+        """:meth:`cut`, cached."""
+        if (c0, c1) not in self.crops:
+            self.crops[c0, c1] = self.cut(c0, c1)
+        return self.crops[c0, c1]
+
+    def stub_of(self, span: tuple[int, int], *, across: bool = False) -> np.ndarray | None:
+        """The blot ends a span's cuts leave on it (as ``own``), None when there
+        are none or (unless ``across``) they run on across more than STUB_REACH of it."""
+        upright, height = self.upright, self.height
+        stub = np.zeros_like(upright)
+        if span[0] > 0:
+            stub |= touching.blot_stub(upright, span[0], height=height, right=True)
+        if span[1] < upright.shape[1]:
+            stub |= touching.blot_stub(upright, span[1], height=height, right=False)
+        reach = np.count_nonzero(stub.any(axis=0))
+        limit = upright.shape[1] if across else touching.STUB_REACH * (span[1] - span[0])
+        out: np.ndarray | None = stub[self.rows, self.ucol] if 0 < reach <= limit else None
+        return out
+
+    def score(self, spans: list[tuple[int, int]]) -> list[float]:
+        """Each span's plausibility as one glyph: the templates' best confidence
+        in it, with or without its blot ends; -1 for no glyph, or one too short."""
+        scores = self.scores
+        new = [span for span in dict.fromkeys(spans) if span not in scores]
+        glyphs: list[tuple[tuple[int, int], np.ndarray, tuple[Box, np.ndarray, np.ndarray],
+                         bool]] = []
+        for span in new:
+            got = self.crop(*span)
+            scores[span] = -1.0  # no glyph, or punctuation-sized: not a piece
+            if got is None or got[0].height < TALL_SHARE * self.height:
+                continue
+            stub = self.stub_of(span)  # the piece is scored with and without a blot's ends
+            across = None if stub is not None else self.stub_of(span, across=True)
+            bare = (None if stub is None and across is None
+                    else self.cut(*span, drop=across if stub is None else stub))
+            self.bares[span] = bare
+            for each in (got, bare):
+                if each is not None:
+                    mask = glyph_masks(each[1], self.sharp, self.faint,
+                                       norm_height=self.norm_height)[0]
+                    if mask.any():
+                        glyphs.append((span, mask, each, across is not None))
+        if glyphs:
+            for (span, _, each, far), vote in zip(
+                    glyphs, _votes([g[1] for g in glyphs], self.model), strict=True):
+                if far and each is not self.crops[span] and vote.char in ACROSS_NOT:
+                    continue  # a blot's end across the piece, scored off, left no digit
+                if each is not self.crops[span]:
+                    self.cleaned[span] = (each, vote)
+                if vote.confidence > scores[span]:
+                    scores[span] = vote.confidence
+                    self.votes[span] = vote.char
+        return [scores[span] for span in spans]
 
 
 def _votes(masks: list[np.ndarray], model: knn.Model) -> list[Verdict]:

@@ -186,7 +186,7 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
     labels = seg.labels  # copied, with new labels for the pieces, when glyphs are cut
     for line in seg.lines:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
-        regions, cut, labels, joined = cut_line(list(line), bw, labels, sharp, faint,
+        regions, cut, labels, joined = cut_line(list(line), bw, labels, sharp, faint, seven=seven,
                                                 norm_height=cfg.norm_height, shared=seg.labels)
         lay = arrange(regions, labels, seven_segment=seven, joined=joined)
         tokens = list(lay.tokens)

@@ -172,32 +172,18 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
         extra = tuple(int(p.box.right - whole.left + c.shift[-1]) for p in pieces[:-1])
         total, spans = touching.best_cutting(c.upright, height=height, score=c.score,
                                              extra=extra)
-        found.append((total / c.upright.shape[1] - k * DIAGONAL_GAIN, -k, spans, c))
-    _, _, spans, c = max(found, key=lambda f: f[:2])  # a tie keeps the line's lean
-    upright, ucol, crop, cut, score, votes = c.upright, c.ucol, c.crop, c.cut, c.score, c.votes
-    out = []
-    # a bar at either end of the region, beyond or in its first or last piece,
-    # is a sign run into the digit when it is shaped like one, unless the
-    # templates read the piece as another digit, and less well, without it (a
-    # 4's crossbar reaching out left of its stem is no minus): the layout reads it
-    marks = []
-    width = upright.shape[1]
-    for a, b in touching.bar_runs(upright, height=height) if spans else []:
-        first, last = spans[0], spans[-1]
-        at_start, at_end = a <= 1 and b < first[1], b >= width - 1 and a > last[0]
-        rest = own & ((ucol < max(b, first[0])) if at_start else (ucol >= min(a, last[1])))
-        box = cuts.piece_box(rest, whole, 0, rest.shape[1]) if at_start or at_end else None
-        if box is None or not _sign_like(rest, box, whole, height):
-            continue
-        k, longer, shorter = (0, (0, first[1]), (max(b, first[0]), first[1])) if at_start else (
-            len(spans) - 1, (last[0], width), (last[0], min(a, last[1])))
-        without, along = score([shorter, longer])
-        if without < along and votes.get(shorter) != votes.get(longer):
-            continue
-        marks.append((rest, box))
+        signs = _end_signs(c, spans, height)
+        found.append((total / c.upright.shape[1] - k * DIAGONAL_GAIN, -k, spans, c, signs))
+        if signs:  # a sign run into the region: its bar is parted along the line's lean
+            break
+    _, _, spans, c, signs = max(found, key=lambda f: f[:2])  # a tie keeps the line's lean
+    crop, cut, votes = c.crop, c.cut, c.votes
+    marks = [(rest, box) for _, rest, box, _ in signs]
+    for k, _, _, shorter in signs:
         spans[k] = shorter
+    out = []
     for span in spans:
-        score([span])  # cached; only the whole region, when no cutting was found, is new
+        c.score([span])  # cached; only the whole region, when no cutting was found, is new
         got, vote = crop(*span), votes.get(span)
         if got is None:
             continue
@@ -237,13 +223,9 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
 
 class _Cutting:
     """One way to cut a region's ink (``own``, a mask over ``whole``): along
-    columns leaning ``lean`` (dx per row), with its scored pieces cached.
-
-    ``upright`` is the ink sheared so the cuts stand upright (each pixel's
-    column there is ``ucol``); :meth:`score` is the scorer that
-    :func:`topodigit.touching.best_cutting` asks (the templates' vote on a piece,
-    with and without the blot ends its cuts leave on it, see
-    :func:`_read_touching`).
+    columns leaning ``lean`` (dx per row; ``upright`` is the ink sheared so they
+    stand upright, each pixel's column there ``ucol``), its scored pieces cached.
+    :meth:`score` is the scorer :func:`topodigit.touching.best_cutting` asks.
     """
 
     def __init__(self, own: np.ndarray, whole: Box, lean: float, bw: Binarized, sharp: float,
@@ -253,14 +235,13 @@ class _Cutting:
         self.shift = row_shifts(own.shape[0], lean)
         self.upright = shift_rows(own, self.shift)
         self.ucol = np.arange(own.shape[1])[None, :] + self.shift[:, None]
-        self.rows = np.arange(own.shape[0])[:, None]
         self.crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
         self.scores: dict[tuple[int, int], float] = {}
         self.votes: dict[tuple[int, int], str] = {}
-        # each scored piece without its blot's ends (when it has some): crop, and vote
-        self.cleaned: dict[tuple[int, int],
-                           tuple[tuple[Box, np.ndarray, np.ndarray], Verdict]] = {}
-        # each scored piece without its blot's ends, however far they run (or None)
+        # each scored piece without its blot's ends (when it has some): crop, and vote;
+        # and without its blot's ends however far they run (or None)
+        self.cleaned: dict[tuple[int, int], tuple[tuple[Box, np.ndarray, np.ndarray],
+                                                  Verdict]] = {}
         self.bares: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
 
     def cut(self, c0: int, c1: int, drop: np.ndarray | None = None
@@ -290,7 +271,8 @@ class _Cutting:
             stub |= touching.blot_stub(upright, span[1], height=height, right=False)
         reach = np.count_nonzero(stub.any(axis=0))
         limit = upright.shape[1] if across else touching.STUB_REACH * (span[1] - span[0])
-        out: np.ndarray | None = stub[self.rows, self.ucol] if 0 < reach <= limit else None
+        rows = np.arange(stub.shape[0])[:, None]
+        out: np.ndarray | None = stub[rows, self.ucol] if 0 < reach <= limit else None
         return out
 
     def score(self, spans: list[tuple[int, int]]) -> list[float]:
@@ -327,6 +309,35 @@ class _Cutting:
                     scores[span] = vote.confidence
                     self.votes[span] = vote.char
         return [scores[span] for span in spans]
+
+
+def _end_signs(c: _Cutting, spans: list[tuple[int, int]], height: float
+               ) -> list[tuple[int, np.ndarray, Box, tuple[int, int]]]:
+    """Signs run into the ends of a region cut into ``spans`` (upright columns of
+    ``c``): per sign, the span it ends, its ink and box, and that span without it.
+
+    A bar at either end of the region, beyond or in its first or last piece, is
+    a sign run into the digit when it is shaped like one (:func:`_sign_like`),
+    unless the templates read the piece as another digit, and less well,
+    without it (a 4's crossbar reaching out left of its stem is no minus).
+    """
+    out: list[tuple[int, np.ndarray, Box, tuple[int, int]]] = []
+    width, spans = c.upright.shape[1], list(spans)
+    for a, b in touching.bar_runs(c.upright, height=height) if spans else []:
+        first, last = spans[0], spans[-1]
+        at_start, at_end = a <= 1 and b < first[1], b >= width - 1 and a > last[0]
+        rest = c.own & ((c.ucol < max(b, first[0])) if at_start else (c.ucol >= min(a, last[1])))
+        box = cuts.piece_box(rest, c.whole, 0, rest.shape[1]) if at_start or at_end else None
+        if box is None or not _sign_like(rest, box, c.whole, height):
+            continue
+        k, longer, shorter = (0, (0, first[1]), (max(b, first[0]), first[1])) if at_start else (
+            len(spans) - 1, (last[0], width), (last[0], min(a, last[1])))
+        without, along = c.score([shorter, longer])
+        if without < along and c.votes.get(shorter) != c.votes.get(longer):
+            continue
+        out.append((k, rest, box, shorter))
+        spans[k] = shorter
+    return out
 
 
 def _votes(masks: list[np.ndarray], model: knn.Model) -> list[Verdict]:

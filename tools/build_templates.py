@@ -27,13 +27,13 @@ from topodigit.train import from_fonts
 FONT_FILES = (
     "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
     "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf",
-    "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf",
+    "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf",
     "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf",
     "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf",
-    "LiberationMono-Regular.ttf", "LiberationMono-Bold.ttf",
-    "FreeSans.ttf", "FreeSansBold.ttf", "FreeSerif.ttf", "FreeSerifBold.ttf",
-    "FreeMono.ttf", "FreeMonoBold.ttf",
-    "OCRA.ttf", "OCRABold.ttf",
+    "LiberationMono-Regular.ttf", "LiberationMono-Bold.ttf", "LiberationMono-Italic.ttf",
+    "FreeSans.ttf", "FreeSansBold.ttf", "FreeSansOblique.ttf", "FreeSerif.ttf",
+    "FreeSerifBold.ttf", "FreeMono.ttf", "FreeMonoBold.ttf", "FreeMonoOblique.ttf",
+    "OCRA.ttf", "OCRABold.ttf", "OCRAItalic.ttf",
     "DSEG7Classic-Regular.ttf", "DSEG7Classic-Bold.ttf", "DSEG7Classic-Italic.ttf",
 )  # fmt: skip
 DEFAULT_FONT_DIR = "/usr/share/fonts"

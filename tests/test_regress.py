@@ -50,4 +50,11 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # colon's lower dot widened to a small minus's shape (layout: stacked under a dot)
     # seed22 uneven dejavu sans 32: its plus is wider than a digit's advance, so the
     # step out of it is long without a space (spacing: widths)
+    # seed17 liberation serif 64 (a 2 kerned into a 4, read as one 4) and seed24
+    # freesans bold 48 (a 7 into a 4, read 71): no upright cut parts them, one
+    # leaning along their diagonals does (cutting.DIAGONAL_CUT); seed23 photo
+    # freesans bold 18: a minus blurred into the 8 after it stays a minus (a region
+    # with a sign run into its end is cut along the line's lean only)
+    # seed12 and seed24 ocr-a italic 64: kerned OCR-A italic pairs, whose pieces no
+    # template came near before OCR-A's italic was among the built-in templates
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

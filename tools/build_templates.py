@@ -1,7 +1,9 @@
 """Build the built-in KNN templates shipped in ``topodigit/data``.
 
 Renders every digit from the fonts below (Debian packages fonts-dejavu-core,
-fonts-liberation, fonts-freefont-ttf, fonts-ocr-a and fonts-dseg) at the heights
+fonts-dejavu-extra, fonts-liberation, fonts-freefont-ttf, fonts-ocr-a and
+fonts-dseg: each family's regular, bold and italic, but FreeSerif's italic, which
+the fixtures do not use) at the heights
 and conditions of :data:`topodigit.train.FONT_HEIGHTS` / ``FONT_CONDITIONS``,
 runs them through the reader's own segmentation and writes one model per
 feature kind: ``templates-hog.npz`` and ``templates-raw.npz``.

@@ -27,9 +27,10 @@ from topodigit.slant import estimate_slant, row_shifts, shift_rows
 #: digits of the measured fonts (bold, italic) are about 0.8 ...
 TOUCHING_WIDTH = 0.85
 #: ... if it is also this many times as wide as the line's other (narrower)
-#: glyphs, or, with fewer than two of those, wider than this share of its height
-#: (a lone round 0 may be as wide as tall).
-TOUCHING_WIDTHS = 1.3
+#: glyphs (an italic 1 kerned into a 4 or from a 7 makes a pair only 1.2-1.25
+#: times as wide), or, with fewer than two of those, wider than this share of
+#: its height (a lone round 0 may be as wide as tall).
+TOUCHING_WIDTHS = 1.2
 TOUCHING_ALONE = 1.1
 #: A line leaning at least this much (dx per row) has its touching glyphs cut
 #: along its slant.

@@ -35,10 +35,11 @@ TOUCHING_ALONE = 1.1
 #: A line leaning at least this much (dx per row) has its touching glyphs cut
 #: along its slant.
 ITALIC_CUT = 0.05
-#: Kerned 2s, 4s and 7s meet along their diagonals (leaning 0.4-0.6 dx per row
-#: in the fonts measured), where no cut along the line's lean parts them: a
-#: region is also cut along columns leaning this much more (not on a
-#: seven-segment page, whose bars lean with the line) ...
+#: Kerned 2s, 4s and 7s meet along their diagonals (leaning 0.4-0.6 dx per row),
+#: where no cut along the line's lean parts them: a region at most this many
+#: pitches wide (a pair; longer blobs, and noise, would pay twice for little) is
+#: also cut along columns leaning DIAGONAL_CUT more (not on a seven-segment page) ...
+DIAGONAL_GLYPHS = 2
 DIAGONAL_CUT = 0.3
 #: ... and cut so when that cutting's total (see
 #: :func:`topodigit.touching.best_cutting`) beats the other's by this much per
@@ -145,9 +146,9 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     after the last when it looks like a sign (:func:`_sign_like`: a hyphen
     kerned into a digit; the layout decides what it is), with its box. On an italic line
     (``slant``, dx per row, at least ITALIC_CUT) the region is cut upright: its
-    rows are unsheared first, so each cut leans with the glyphs. Unless the page
-    is ``seven``-segment, it is also cut along columns leaning DIAGONAL_CUT more,
-    and that cutting is kept when it reads better by DIAGONAL_GAIN a column.
+    rows are unsheared first, so each cut leans with the glyphs. A pair (unless
+    the page is ``seven``-segment) is also cut along columns leaning DIAGONAL_CUT
+    more, and that cutting is kept when it reads better by DIAGONAL_GAIN a column.
 
     ``pieces`` are segmentation's cuts of one region (or the whole region);
     :func:`topodigit.touching.best_cutting` chooses the cuts, scoring each piece by
@@ -165,8 +166,8 @@ def _read_touching(pieces: list[Region], bw: Binarized, labels: np.ndarray, shar
     own = region_mask(labels, pieces[0], whole)
     model = knn.builtin("hog")
     leans = [slant if abs(slant) >= ITALIC_CUT else 0.0]
-    if not seven:  # bars of a display stand upright, or lean with the line
-        leans.append(leans[0] + DIAGONAL_CUT)
+    if not seven and own.shape[1] <= DIAGONAL_GLYPHS * touching.MAX_PITCH * height:
+        leans.append(leans[0] + DIAGONAL_CUT)  # (a display's bars lean with the line)
     found = []  # per lean: total per column (the diagonal's less DIAGONAL_GAIN), spans
     for k, lean in enumerate(leans):
         c = _Cutting(own, whole, lean, bw, sharp, faint, height, norm_height, model)

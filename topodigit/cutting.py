@@ -237,11 +237,11 @@ class _Cutting:
         self.shift = row_shifts(own.shape[0], lean)
         self.upright = shift_rows(own, self.shift)
         self.ucol = np.arange(own.shape[1])[None, :] + self.shift[:, None]
+        self.rows = np.arange(own.shape[0])[:, None]  # each pixel's row, beside ucol
         self.crops: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
         self.scores: dict[tuple[int, int], float] = {}
         self.votes: dict[tuple[int, int], str] = {}
-        # each scored piece without its blot's ends (when it has some): crop, and vote;
-        # and without its blot's ends however far they run (or None)
+        # a scored piece without its blot ends: cleaned (and vote), bares (however far)
         self.cleaned: dict[tuple[int, int], tuple[tuple[Box, np.ndarray, np.ndarray],
                                                   Verdict]] = {}
         self.bares: dict[tuple[int, int], tuple[Box, np.ndarray, np.ndarray] | None] = {}
@@ -273,8 +273,7 @@ class _Cutting:
             stub |= touching.blot_stub(upright, span[1], height=height, right=False)
         reach = np.count_nonzero(stub.any(axis=0))
         limit = upright.shape[1] if across else touching.STUB_REACH * (span[1] - span[0])
-        rows = np.arange(stub.shape[0])[:, None]
-        out: np.ndarray | None = stub[rows, self.ucol] if 0 < reach <= limit else None
+        out: np.ndarray | None = stub[self.rows, self.ucol] if 0 < reach <= limit else None
         return out
 
     def score(self, spans: list[tuple[int, int]]) -> list[float]:

@@ -57,4 +57,6 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # with a sign run into its end is cut along the line's lean only)
     # seed12 and seed24 ocr-a italic 64: kerned OCR-A italic pairs, whose pieces no
     # template came near before OCR-A's italic was among the built-in templates
+    # seed21 dseg7 bold 32: a blot's end cut off with a 6 lights half of its upper
+    # right bar's lines; read as an 8 before (sevensplit.without_blot)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from topodigit import fallback, knn, topology
+from topodigit import fallback, knn, sevensplit, topology
 from topodigit.binarize import INK_CHOICES, Binarized, binarize, border, edges
 from topodigit.cells import stroke_width
 from topodigit.cutting import cut_line
@@ -228,6 +228,9 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
                 if region in cut_apart:  # kerned: the piece may hold its neighbour's bar
                     verdict = (shared.get(region) or without_side_bar(decoded[region])
                                or verdict)
+            elif (decoded is not None and region in cut_apart and (bare := sevensplit.without_blot(
+                    decoded[region], region.box.width, lay.height))):
+                topo, verdict, ink = None, bare, token.mask  # a blot's end in a bar's place
             else:
                 measured = cut.get(region.box)
                 if measured is None:

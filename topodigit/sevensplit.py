@@ -1,8 +1,9 @@
 """Seven-segment digits run together on a line, told apart: a 1 kerned or
 blotted into the next digit (:func:`split_wide`), a 1 kerned onto a digit's
 side bars (:func:`kerned_one`), and a cut piece holding its neighbour's bar
-(:func:`without_side_bar`). :mod:`topodigit.sevenline` finds the lines and
-decodes their digits; :func:`topodigit.pipeline.read` calls these in between.
+(:func:`without_side_bar`) or a blot's end (:func:`without_blot`).
+:mod:`topodigit.sevenline` finds the lines and decodes their digits;
+:func:`topodigit.pipeline.read` calls these in between.
 
 Examples
 --------
@@ -376,6 +377,31 @@ def without_side_bar(reading: sevenseg.SegmentReading) -> Verdict | None:
                    f"a neighbour's (cut piece) → {char}", (char,))
 
 
+def without_blot(reading: sevenseg.SegmentReading, width: int, height: float) -> Verdict | None:
+    """A glyph ``width`` px wide cut from its neighbour, read without the one lit
+    segment lit only in part (under LIT_LEVEL plus FULL_CONFIDENCE_MARGIN: a
+    blot's end, not a bar; a 6 cut from a blot to the next digit may keep it
+    where its upper right bar would be, and read 8); None unless that makes it
+    a digit, or for a glyph as narrow as a 1 (ONE_MAX_WIDTH of the ``height``).
+
+    >>> m = np.zeros((20, 12), bool)
+    >>> m[0:2, 2:10] = m[9:11, 2:10] = m[18:20, 2:10] = True  # a, g, d
+    >>> m[2:9, 0:2] = m[11:18, 0:2] = m[11:18, 10:12] = True  # f, e, c: a 6
+    >>> m[2:6, 10:12] = True  # and a blot's end where b would be
+    >>> r = sevenseg.decode(m)
+    >>> r.verdict.char, without_blot(r, 12, 20.0).char
+    ('8', '6')
+    """
+    weak = [s for s, level in zip(sevenseg.SEGMENTS, reading.levels, strict=True)
+            if s in reading.lit and level < sevenseg.LIT_LEVEL + sevenseg.FULL_CONFIDENCE_MARGIN
+            ] if width > sevenseg.ONE_MAX_WIDTH * height else []  # (a 1's bar: no blot to drop)
+    if len(weak) != 1 or (char := _DIGITS.get(reading.lit.replace(weak[0], ""))) is None:
+        return None
+    return Verdict(char, SIDE_BAR_CONFIDENCE, "segments", "seven-segment",
+                   f"segments {' '.join(reading.lit)} lit, {weak[0]} only in part: "
+                   f"without it (a blot's end) → {char}", (char,))
+
+
 __all__ = ["KERNED_ROWS", "KERNED_THICK", "SHARED_STROKE", "SHARED_THICK", "SPLIT_FIT",
            "SPLIT_SLACK", "kerned_one", "shared_bars", "split_wide", "wide_misfits",
-           "without_side_bar"]
+           "without_blot", "without_side_bar"]

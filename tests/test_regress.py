@@ -59,4 +59,7 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # template came near before OCR-A's italic was among the built-in templates
     # seed21 dseg7 bold 32: a blot's end cut off with a 6 lights half of its upper
     # right bar's lines; read as an 8 before (sevensplit.without_blot)
+    # seed26 dseg7 regular 64: two kerned pairs and a 1 kerned onto a 6 left two
+    # digits to judge the line by, so it was read as print ("20:50 -6"); the pieces
+    # that fit count now (sevenline._fits)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

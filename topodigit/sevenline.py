@@ -152,10 +152,11 @@ def line_slant(tokens: list[Token], height: float, mask: np.ndarray, *, font: st
     # fits the bars of a display and a print stem alike, and tells nothing
     joined = (min(WIDE_CELLS * cell, cell + KERNED_BARS * stroke_width(masks))
               if cell is not None else np.inf)
-    cut = [r in cut_apart or r.box.width >= joined
-           or (cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell) for r in digits]
-    if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:
-        cut = [False] * len(cut)
+    ones = [cell is not None and r.box.width < sevenseg.ONE_MAX_WIDTH * cell for r in digits]
+    cut = [r in cut_apart or r.box.width >= joined or one
+           for r, one in zip(digits, ones, strict=True)]
+    if len(cut) - sum(cut) < SEVEN_MIN_DIGITS:  # too few left to go by: the 1s must fit too
+        cut = [c and not one for c, one in zip(cut, ones, strict=True)]
     for s in slants:
         if _fits(without_points(masks, height=full, slant=s), full, cell, s, cut):
             return s
@@ -216,21 +217,35 @@ def _median_at_most(crisp: list[float], left: int) -> float:
 
 def _fits(masks: list[np.ndarray], height: float, cell: float | None, slant: float,
           cut: list[bool]) -> bool:
-    """All but a tenth of a line's digits fit the seven-segment pattern at ``slant``.
+    """All but a tenth of a line's digits fit the seven-segment pattern at
+    ``slant``, and at least SEVEN_MIN_DIGITS of them do.
 
     Pieces of touching glyphs cut apart (``cut``) carry the ink that joined them
     (a blot, a bridge): their misfits do not count, and they are read with it cut
-    out when they misfit (see _read_lines).
+    out when they misfit (see _read_lines); those that fit count.
+
+    >>> eight = np.zeros((40, 24), bool)  # bars 4 px thick
+    >>> eight[0:4, 4:20] = eight[18:22, 4:20] = eight[36:40, 4:20] = True
+    >>> eight[4:18, 0:4] = eight[22:36, 0:4] = eight[4:18, 20:24] = eight[22:36, 20:24] = True
+    >>> yy, xx = np.mgrid[:40, :24]  # and a round 0, as print draws it
+    >>> oval = np.hypot((yy - 19.5) / 20, (xx - 11.5) / 12) <= 1
+    >>> zero = oval & (np.hypot((yy - 19.5) / 14, (xx - 11.5) / 7) > 1)
+    >>> _fits([eight, eight, eight, zero], 40, 24, 0.0, [False, False, False, True])
+    True
+    >>> _fits([eight, eight, zero], 40, 24, 0.0, [False, False, True])  # two fit
+    False
     """
-    allowed_misfits = len(masks) // 10
+    allowed_misfits, fitting = len(masks) // 10, 0
     for m, excused in zip(masks, cut, strict=True):
         fit, crisp = sevenseg.shape_fit(m, height=height, cell_width=cell, slant=slant,
                                         floor=SEVEN_FIT)
-        if not excused and (fit < SEVEN_FIT or crisp < SEVEN_CRISP):
+        if fit >= SEVEN_FIT and crisp >= SEVEN_CRISP:
+            fitting += 1
+        elif not excused:
             allowed_misfits -= 1
             if allowed_misfits < 0:
                 return False
-    return True
+    return fitting >= SEVEN_MIN_DIGITS
 
 
 def rejoined(regions: list[Region], labels: np.ndarray, *, height: float, slant: float

@@ -62,4 +62,7 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # seed26 dseg7 regular 64: two kerned pairs and a 1 kerned onto a 6 left two
     # digits to judge the line by, so it was read as print ("20:50 -6"); the pieces
     # that fit count now (sevenline._fits)
+    # seed12 blur dejavu serif bold 18: the 3's arms fell under the ink threshold,
+    # leaving its spine (read as 1) and its two ball terminals apart
+    # (faint.with_faint_strokes)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

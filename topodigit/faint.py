@@ -1,4 +1,4 @@
-"""Dots too faint to be ink on seven-segment lines: decimal points and colon dots.
+"""Ink too faint to be ink: dots on seven-segment lines, and strokes of print glyphs.
 
 A seven-segment display's decimal point and colon dots are the smallest marks on
 it: at 18-24 px one is 2-3 px across. Rotation (interpolated twice: by the
@@ -8,7 +8,10 @@ beside it keep their core. The dot is still there in the gray levels: a peak of
 darkness clear of every kept stroke. :func:`faint_dots` finds such peaks on a
 seven-segment line and gives each the pixels around it as a region of its own;
 the layout then judges it like any other mark (a point on the baseline between
-digits, a colon's dot in the middle band, else a speck).
+digits, a colon's dot in the middle band, else a speck). On print lines, blur can
+leave a bold serif 3 only its spine and its two ball terminals as ink:
+:func:`with_faint_strokes` joins a narrow glyph to the marks beside it that ink
+at the faint level joins it to, when together they read surely as another digit.
 
 Examples
 --------
@@ -30,8 +33,9 @@ import numpy as np
 from topodigit.binarize import Binarized
 from topodigit.cells import stroke_width
 from topodigit.layout import LineLayout
+from topodigit.measure import classify_crop
 from topodigit.results import Box
-from topodigit.segment import MIN_AREA_PX, Region
+from topodigit.segment import MIN_AREA_PX, TALL_SHARE, Region, line_height
 
 #: The share of the way from paper to solid ink (smoothed by a Gaussian of
 #: FAINT_SIGMA strokes, which keeps a 2-px dot's peak) a dot's darkest point
@@ -45,6 +49,17 @@ FAINT_SIGMA = 0.25
 FAINT_CLEAR = 1.0
 #: Its pixels are those at least this share of its peak, joined to it.
 FAINT_HALF = 0.5
+#: A print glyph under this share of its line's height wide may be what the ink
+#: threshold left of a stroke: blurred, a bold serif 3 keeps its spine and its
+#: two ball terminals, apart, and reads as a 1 (see :func:`with_faint_strokes`) ...
+STROKE_NARROW = 0.45
+#: ... with at most STROKE_MARKS marks beside it (within that share of the
+#: height; each under this share of it both ways) ...
+STROKE_SPECK = 0.3
+STROKE_MARKS = 4
+#: ... that ink at the faint level joins to it, when together they read this
+#: surely as a digit other than 1.
+STROKE_SURE = 0.9
 
 
 def faint_dots(bw: Binarized, labels: np.ndarray, *, rows: tuple[int, int],
@@ -127,5 +142,72 @@ def with_faint_dots(regions: list[Region], labels: np.ndarray, shared: np.ndarra
     return out, labels
 
 
-__all__ = ["FAINT_CLEAR", "FAINT_HALF", "FAINT_PEAK", "FAINT_SIGMA", "faint_dots",
-           "with_faint_dots"]
+def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.ndarray,
+                       bw: Binarized, sharp: float, faint: float, *, norm_height: int
+                       ) -> tuple[list[Region], np.ndarray]:
+    """A print line's narrow glyphs joined with the marks beside them that ink at
+    the ``faint`` level joins them to, when together they read surely as a digit
+    other than 1 (STROKE_NARROW, STROKE_SPECK, STROKE_SURE), and the label image
+    with a new label for each (a copy when ``labels`` is ``shared``); the
+    joined glyph's pixels are the faint ink holding its parts, in their box.
+
+    A 1 and its decimal point, blurred together at the faint level, stay apart:
+    joined, they read as a 1.
+
+    >>> ink = np.zeros((30, 40), np.uint8)
+    >>> ink[3:27, 10:14] = ink[24:27, 17:20] = 255  # a 1 and a point
+    >>> ink[25, 14:17] = 90  # faint ink between them
+    >>> labels = cv2.connectedComponents((ink > 200).astype(np.uint8))[1]
+    >>> bw = Binarized(ink > 200, ink, 200, "light-on-dark", paper_level=0, ink_level=255)
+    >>> one, point = Region(Box(3, 10, 27, 14), (1,)), Region(Box(24, 17, 27, 20), (2,))
+    >>> out, same = with_faint_strokes([one, point], labels, labels, bw, 100.0, 50.0,
+    ...                                norm_height=40)
+    >>> out == [one, point], same is labels
+    (True, True)
+    """
+    height = line_height([r.box for r in regions]) if regions else 0.0
+    reach = STROKE_NARROW * height
+    out = list(regions)
+    for r in regions:
+        b = r.box
+        if b.height < TALL_SHARE * height or b.width >= reach or r not in out:
+            continue
+        specks = [s for s in out if s is not r
+                  and max(s.box.height, s.box.width) < STROKE_SPECK * height
+                  and s.box.top >= b.top - 1 and s.box.bottom <= b.bottom + 1
+                  and -reach < s.box.left - b.left < reach]
+        if not specks or len(specks) > STROKE_MARKS:  # (more: noise, not a glyph's parts)
+            continue
+        whole = b
+        for s in specks:
+            whole = whole.union(s.box)
+        lab = labels[whole.top:whole.bottom, whole.left:whole.right]
+        parts = [np.isin(lab, q.labels) for q in (r, *specks)]
+        others = (lab > 0) & ~np.logical_or.reduce(parts)
+        win = bw.ink[whole.top:whole.bottom, whole.left:whole.right] > faint
+        comp = cv2.connectedComponents((win & ~others).astype(np.uint8), connectivity=8)[1]
+        own = np.isin(comp, np.unique(comp[parts[0]]))
+        joined = [q for q, m in zip(specks, parts[1:], strict=True) if (own & m).any()]
+        if not joined:
+            continue
+        ys, xs = np.flatnonzero(own.any(axis=1)), np.flatnonzero(own.any(axis=0))
+        box = Box(whole.top + int(ys[0]), whole.left + int(xs[0]),
+                  whole.top + int(ys[-1]) + 1, whole.left + int(xs[-1]) + 1)
+        crop = np.where(own, bw.ink[whole.top:whole.bottom, whole.left:whole.right], 0)
+        got = classify_crop(crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1].astype(bw.ink.dtype),
+                            sharp, faint, norm_height=norm_height).verdict
+        if got.char in ("1", "?") or got.confidence < STROKE_SURE:
+            continue
+        labels = labels.copy() if labels is shared else labels
+        label = int(labels.max()) + 1
+        labels[whole.top:whole.bottom, whole.left:whole.right][own] = label
+        at = out.index(r)
+        out = [q for q in out if q is not r and q not in joined]
+        out.insert(min(at, len(out)), Region(box, (label,)))
+        out.sort(key=lambda q: q.box.left)
+    return out, labels
+
+
+__all__ = ["FAINT_CLEAR", "FAINT_HALF", "FAINT_PEAK", "FAINT_SIGMA", "STROKE_MARKS",
+           "STROKE_NARROW", "STROKE_SPECK", "STROKE_SURE", "faint_dots", "with_faint_dots",
+           "with_faint_strokes"]

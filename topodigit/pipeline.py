@@ -27,7 +27,7 @@ from topodigit.cells import stroke_width
 from topodigit.cutting import cut_line
 from topodigit.deskew import estimate_skew, rotate, unrotate_box
 from topodigit.errors import BadArgumentError
-from topodigit.faint import with_faint_dots
+from topodigit.faint import with_faint_dots, with_faint_strokes
 from topodigit.io import load_image
 from topodigit.layout import Token, arrange
 from topodigit.measure import classify_crop, glyph_crop
@@ -84,8 +84,7 @@ class ReaderConfig:
         ``"auto"`` decodes a line by its lit segments when the image shows
         separate segment bars, or when nearly all its digits (at least three)
         fit the seven-segment pattern closely, every segment lit fully or not
-        at all; other lines are read by the rules. The
-        other choices force one way.
+        at all; other lines are read by the rules. The other choices force one way.
     classifier : {"hybrid", "rules", "knn"}
         ``"hybrid"``: the rules (or segment decoder), with page calibration, a
         consistency check and nearest neighbours for ambiguous glyphs (see
@@ -186,7 +185,9 @@ def _read_lines(bw: Binarized, cfg: ReaderConfig, found: Components | None = Non
     labels = seg.labels  # copied, with new labels for the pieces, when glyphs are cut
     for line in seg.lines:
         seven = cfg.font == "seven-segment" or (cfg.font == "auto" and seg.seven_segment)
-        regions, cut, labels, joined = cut_line(list(line), bw, labels, sharp, faint, seven=seven,
+        regions, labels = (list(line), labels) if seven else with_faint_strokes(
+            list(line), labels, seg.labels, bw, sharp, faint, norm_height=cfg.norm_height)
+        regions, cut, labels, joined = cut_line(regions, bw, labels, sharp, faint, seven=seven,
                                                 norm_height=cfg.norm_height, shared=seg.labels)
         lay = arrange(regions, labels, seven_segment=seven, joined=joined)
         tokens = list(lay.tokens)

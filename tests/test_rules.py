@@ -88,3 +88,13 @@ def test_rule_table_is_well_formed() -> None:
     assert {r.digit for r in rules.RULES} == set("0123456789")
     for r in rules.RULES:
         assert r.why and r.holes in (0, 1, 2)
+
+
+def test_a_bare_pass_keeps_every_digit_of_its_hole_count() -> None:
+    # a bold 5 whose upper bay blur filled passes as a 3 by its lower bay alone
+    weak = rules.classify(topo(bays=(bay("left", 0.17, 0.55, 177),)))
+    sure = rules.classify(CASES["3"])
+    assert weak.char == sure.char == "3"
+    assert weak.confidence < rules.WEAK_PASS <= sure.confidence
+    assert set(weak.candidates) >= {"1", "2", "3", "5", "7"}
+    assert "5" not in sure.candidates

@@ -74,6 +74,10 @@ CANDIDATE_MARGIN = -1.0
 #: A rule that fires with this margin (in units of its scales) gets confidence 1;
 #: a bare pass gets 0.5.
 FULL_CONFIDENCE_MARGIN = 1.0
+#: A rule firing with less confidence than this keeps every digit of its hole
+#: count as a candidate, even one whose deciding bay is absent (blur can fill a
+#: bold 5's upper bay, and it passes as a 3 by its lower one alone).
+WEAK_PASS = 0.75
 
 LEFT = (120.0, 250.0)
 RIGHT = (300.0, 60.0)
@@ -249,7 +253,9 @@ def classify(t: Topology) -> Verdict:
     for rule, m in tried:
         if m > 0:
             conf = min(1.0, 0.5 + 0.5 * m / FULL_CONFIDENCE_MARGIN)
-            near = (r.digit for r, rm in tried if r is not rule and rm > CANDIDATE_MARGIN)
+            # a bare pass says little: then every digit of its hole count may be it
+            near = (r.digit for r, rm in tried if r is not rule
+                    and (rm > CANDIDATE_MARGIN or conf < WEAK_PASS))
             candidates = tuple(dict.fromkeys((rule.digit, *near)))
             return Verdict(rule.digit, conf, "rule", rule.name,
                            f"rule {rule.name}: {rule.why} -> {rule.digit}",

@@ -68,4 +68,7 @@ def test_a_regression_case_is_read_exactly(path: Path) -> None:
     # seed12 scan dejavu sans bold 24: blur filled the 5's upper bay; it passed as
     # a 3 at 0.51, and the templates, which read 5, were not asked about it
     # (rules.WEAK_PASS)
+    # seed21 rotate dejavu serif bold 18: the 3's lower terminal, parted from it,
+    # passed for a decimal point ("200.3-09-03"); faint ink joins it to the 3
+    # (faint.with_faint_strokes)
     assert topodigit.read(path).text == path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -11,7 +11,9 @@ the layout then judges it like any other mark (a point on the baseline between
 digits, a colon's dot in the middle band, else a speck). On print lines, blur can
 leave a bold serif 3 only its spine and its two ball terminals as ink:
 :func:`with_faint_strokes` joins a narrow glyph to the marks beside it that ink
-at the faint level joins it to, when together they read surely as another digit.
+at the faint level joins it to, when together they read surely as another digit
+(and any glyph to such marks within the left half of its columns, when together
+they read as the digit it reads as alone: a serif 3's parted lower terminal).
 
 Examples
 --------
@@ -33,7 +35,7 @@ import numpy as np
 from topodigit.binarize import Binarized
 from topodigit.cells import stroke_width
 from topodigit.layout import LineLayout
-from topodigit.measure import classify_crop
+from topodigit.measure import classify_crop, glyph_crop
 from topodigit.results import Box
 from topodigit.segment import MIN_AREA_PX, TALL_SHARE, Region, line_height
 
@@ -54,11 +56,15 @@ FAINT_HALF = 0.5
 #: two ball terminals, apart, and reads as a 1 (see :func:`with_faint_strokes`) ...
 STROKE_NARROW = 0.45
 #: ... with at most STROKE_MARKS marks beside it (within that share of the
-#: height; each under this share of it both ways) ...
+#: height; each under this share of it both ways), or any print glyph with such
+#: marks within the left half of its columns (blur can part a serif 3's lower
+#: terminal from it, and on the baseline it passes for a decimal point; a point
+#: follows its digit) ...
 STROKE_SPECK = 0.3
 STROKE_MARKS = 4
 #: ... that ink at the faint level joins to it, when together they read this
-#: surely as a digit other than 1.
+#: surely as a digit: other than 1, for a narrow glyph; for another, the one it
+#: reads as alone (or any, when alone it reads as none).
 STROKE_SURE = 0.9
 
 
@@ -145,11 +151,14 @@ def with_faint_dots(regions: list[Region], labels: np.ndarray, shared: np.ndarra
 def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.ndarray,
                        bw: Binarized, sharp: float, faint: float, *, norm_height: int
                        ) -> tuple[list[Region], np.ndarray]:
-    """A print line's narrow glyphs joined with the marks beside them that ink at
-    the ``faint`` level joins them to, when together they read surely as a digit
-    other than 1 (STROKE_NARROW, STROKE_SPECK, STROKE_SURE), and the label image
-    with a new label for each (a copy when ``labels`` is ``shared``); the
+    """A print line's glyphs joined with the marks beside them (a narrow glyph)
+    or within the left half of their columns (any other) that ink at the
+    ``faint`` level joins them to, when together they read surely as a digit
+    (STROKE_NARROW, STROKE_SPECK, STROKE_MARKS, STROKE_SURE), and the label
+    image with a new label for each (a copy when ``labels`` is ``shared``); the
     joined glyph's pixels are the faint ink holding its parts, in their box.
+    A glyph that is not narrow keeps its own pixels and reading: its marks are
+    dropped, as parts of it.
 
     A 1 and its decimal point, blurred together at the faint level, stay apart:
     joined, they read as a 1.
@@ -170,12 +179,14 @@ def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.nda
     out = list(regions)
     for r in regions:
         b = r.box
-        if b.height < TALL_SHARE * height or b.width >= reach or r not in out:
+        narrow = b.width < reach
+        if b.height < TALL_SHARE * height or r not in out:
             continue
         specks = [s for s in out if s is not r
                   and max(s.box.height, s.box.width) < STROKE_SPECK * height
                   and s.box.top >= b.top - 1 and s.box.bottom <= b.bottom + 1
-                  and -reach < s.box.left - b.left < reach]
+                  and (-reach < s.box.left - b.left < reach if narrow else  # (a point
+                       b.left < s.box.right and s.box.left + s.box.right <= b.left + b.right)]
         if not specks or len(specks) > STROKE_MARKS:  # (more: noise, not a glyph's parts)
             continue
         whole = b
@@ -196,7 +207,14 @@ def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.nda
         crop = np.where(own, bw.ink[whole.top:whole.bottom, whole.left:whole.right], 0)
         got = classify_crop(crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1].astype(bw.ink.dtype),
                             sharp, faint, norm_height=norm_height).verdict
-        if got.char in ("1", "?") or got.confidence < STROKE_SURE:
+        if got.char in ("1", "?") if narrow else (got.char == "?" or classify_crop(
+                glyph_crop(bw.ink, labels, r), sharp, faint, norm_height=norm_height
+                ).verdict.char not in (got.char, "?")):
+            continue  # (a glyph with a mark is read as itself, or as one where it was none)
+        if got.confidence < STROKE_SURE:
+            continue
+        if not narrow:  # the marks are its own: not points; the glyph is read as it was
+            out = [q for q in out if q not in joined]
             continue
         labels = labels.copy() if labels is shared else labels
         label = int(labels.max()) + 1

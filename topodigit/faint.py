@@ -36,7 +36,7 @@ from topodigit.binarize import Binarized
 from topodigit.cells import stroke_width
 from topodigit.layout import LineLayout
 from topodigit.measure import classify_crop, glyph_crop
-from topodigit.results import Box
+from topodigit.results import UNREADABLE, Box
 from topodigit.segment import MIN_AREA_PX, TALL_SHARE, Region, line_height
 
 #: The share of the way from paper to solid ink (smoothed by a Gaussian of
@@ -185,8 +185,9 @@ def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.nda
         specks = [s for s in out if s is not r
                   and max(s.box.height, s.box.width) < STROKE_SPECK * height
                   and s.box.top >= b.top - 1 and s.box.bottom <= b.bottom + 1
-                  and (-reach < s.box.left - b.left < reach if narrow else  # (a point
+                  and (-reach < s.box.left - b.left < reach if narrow else  # (left half:
                        b.left < s.box.right and s.box.left + s.box.right <= b.left + b.right)]
+        # ... a point follows its digit)
         if not specks or len(specks) > STROKE_MARKS:  # (more: noise, not a glyph's parts)
             continue
         whole = b
@@ -207,21 +208,20 @@ def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.nda
         crop = np.where(own, bw.ink[whole.top:whole.bottom, whole.left:whole.right], 0)
         got = classify_crop(crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1].astype(bw.ink.dtype),
                             sharp, faint, norm_height=norm_height).verdict
-        if got.char in ("1", "?") if narrow else (got.char == "?" or classify_crop(
-                glyph_crop(bw.ink, labels, r), sharp, faint, norm_height=norm_height
-                ).verdict.char not in (got.char, "?")):
-            continue  # (a glyph with a mark is read as itself, or as one where it was none)
-        if got.confidence < STROKE_SURE:
+        if got.confidence < STROKE_SURE or got.char == UNREADABLE:
             continue
-        if not narrow:  # the marks are its own: not points; the glyph is read as it was
-            out = [q for q in out if q not in joined]
+        if not narrow:  # its marks, when it reads as itself with them (or was none alone)
+            alone = classify_crop(glyph_crop(bw.ink, labels, r), sharp, faint,
+                                  norm_height=norm_height).verdict.char
+            if alone in (got.char, UNREADABLE):  # are its own, not points: dropped
+                out = [q for q in out if q not in joined]
+            continue
+        if got.char == "1":
             continue
         labels = labels.copy() if labels is shared else labels
         label = int(labels.max()) + 1
         labels[whole.top:whole.bottom, whole.left:whole.right][own] = label
-        at = out.index(r)
-        out = [q for q in out if q is not r and q not in joined]
-        out.insert(min(at, len(out)), Region(box, (label,)))
+        out = [q for q in out if q is not r and q not in joined] + [Region(box, (label,))]
         out.sort(key=lambda q: q.box.left)
     return out, labels
 

@@ -74,9 +74,10 @@ CANDIDATE_MARGIN = -1.0
 #: A rule that fires with this margin (in units of its scales) gets confidence 1;
 #: a bare pass gets 0.5.
 FULL_CONFIDENCE_MARGIN = 1.0
-#: A rule firing with less confidence than this keeps every digit of its hole
-#: count as a candidate, even one whose deciding bay is absent (blur can fill a
-#: bold 5's upper bay, and it passes as a 3 by its lower one alone).
+#: A rule firing with less confidence than this (the fallback's AMBIGUOUS: the
+#: readings it asks the templates about) keeps every digit of its hole count as a
+#: candidate, even one whose deciding bay is absent (blur can fill a bold 5's
+#: upper bay, and it passes as a 3 by its lower one alone).
 WEAK_PASS = 0.75
 
 LEFT = (120.0, 250.0)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from topodigit import cuts
 from topodigit.binarize import Binarized
 from topodigit.cells import stroke_width
 from topodigit.layout import LineLayout
@@ -196,18 +197,18 @@ def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.nda
         lab = labels[whole.top:whole.bottom, whole.left:whole.right]
         parts = [np.isin(lab, q.labels) for q in (r, *specks)]
         others = (lab > 0) & ~np.logical_or.reduce(parts)
-        win = bw.ink[whole.top:whole.bottom, whole.left:whole.right] > faint
-        comp = cv2.connectedComponents((win & ~others).astype(np.uint8), connectivity=8)[1]
+        gray = bw.ink[whole.top:whole.bottom, whole.left:whole.right]
+        comp = cv2.connectedComponents(((gray > faint) & ~others).astype(np.uint8),
+                                       connectivity=8)[1]
         own = np.isin(comp, np.unique(comp[parts[0]]))
         joined = [q for q, m in zip(specks, parts[1:], strict=True) if (own & m).any()]
-        if not joined:
+        box = cuts.piece_box(own, whole, 0, own.shape[1])
+        if not joined or box is None:
             continue
-        ys, xs = np.flatnonzero(own.any(axis=1)), np.flatnonzero(own.any(axis=0))
-        box = Box(whole.top + int(ys[0]), whole.left + int(xs[0]),
-                  whole.top + int(ys[-1]) + 1, whole.left + int(xs[-1]) + 1)
-        crop = np.where(own, bw.ink[whole.top:whole.bottom, whole.left:whole.right], 0)
-        got = classify_crop(crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1].astype(bw.ink.dtype),
-                            sharp, faint, norm_height=norm_height).verdict
+        inside = (slice(box.top - whole.top, box.bottom - whole.top),
+                  slice(box.left - whole.left, box.right - whole.left))
+        got = classify_crop(np.where(own, gray, 0)[inside].astype(gray.dtype), sharp, faint,
+                            norm_height=norm_height).verdict
         if got.confidence < STROKE_SURE or got.char == UNREADABLE:
             continue
         if not narrow:  # its marks, when it reads as itself with them (or was none alone)

@@ -200,7 +200,7 @@ def with_faint_strokes(regions: list[Region], labels: np.ndarray, shared: np.nda
         gray = bw.ink[whole.top:whole.bottom, whole.left:whole.right]
         comp = cv2.connectedComponents(((gray > faint) & ~others).astype(np.uint8),
                                        connectivity=8)[1]
-        own = np.isin(comp, np.unique(comp[parts[0]]))
+        own = np.isin(comp, np.setdiff1d(comp[parts[0]], [0]))  # (0: paper, not the glyph)
         joined = [q for q, m in zip(specks, parts[1:], strict=True) if (own & m).any()]
         box = cuts.piece_box(own, whole, 0, own.shape[1])
         if not joined or box is None:
